@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Thresher",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Thresher", targets: ["Thresher"]),
+        .executable(name: "thresh", targets: ["thresh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .target(name: "ThresherScan"),
+        .target(name: "ThresherJSON"),
+        .target(name: "ThresherExtract", dependencies: ["ThresherJSON"]),
+        .target(
+            name: "ThresherStore",
+            dependencies: [
+                "CZstd", "CZlib", "CXXHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "ThresherState", dependencies: ["ThresherJSON", "ThresherStore"]),
+        .target(
+            name: "Thresher",
+            dependencies: ["ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]
+        ),
+        .executableTarget(
+            name: "thresh",
+            dependencies: ["Thresher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]),
+    ]
+)

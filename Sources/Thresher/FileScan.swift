@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ThresherExtract
+import ThresherScan
+
+/// One transcript in the middle of being scanned: its open descriptor, the
+/// byte limit fixed when it was opened, and the summaries of its units as
+/// they come in. Phase 1 runs per unit (in parallel), phase 2 once per file
+/// after its last unit.
+final class FileScan: @unchecked Sendable {
+    let file: TranscriptFile
+    let units: [WorkUnit]
+    private(set) var fd: Int32 = -1
+    /// Bytes to read: the size when found (or less, if it shrank since).
+    private(set) var limit: Int64 = 0
+    private(set) var method: ReadMethod = .read
+    private(set) var openProblem: String?
+    /// Per unit, filled by phase 1 (guarded by the scheduler's lock).
+    var summaries: [UnitSummary?]
+    var unitProblems: [String] = []
+    /// End of the last complete line over all units read so far.
+    private var endOfLastLine: Int64 = 0
+    private var truncated = false
+    var remainingUnits: Int
+
+    init(file: TranscriptFile, units: [WorkUnit]) {
+        self.file = file
+        self.units = units
+        summaries = Array(repeating: nil, count: units.count)
+        remainingUnits = units.count
+    }
+
+    deinit { closeFile() }
+
+    /// Opens the file once, before its first unit runs. A file that grew
+    /// since discovery is read only up to the size it had then.
+    func open(configuration: ScanConfiguration, now: Double) {
+        fd = Glibc.open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            openProblem = "cannot open: \(String(cString: strerror(errno)))"
+            return
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            openProblem = "cannot stat: \(String(cString: strerror(errno)))"
+            return
+        }
+        limit = min(file.size, Int64(info.st_size))
+        if let forced = configuration.readMethod {
+            method = forced
+        } else {
+            // A recently modified file may be truncated under a mapping
+            // (SIGBUS); small files gain nothing from mmap.
+            let recent = now - file.modificationTime < 600
+            method = recent || limit < (1 << 20) ? .read : .mmap
+        }
+    }
+
+    func closeFile() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    /// Phase 1 for one unit: every line that starts inside it, summarized.
+    func scanUnit(_ unit: WorkUnit, scanner: inout RecordScanner, configuration: ScanConfiguration) throws -> (UnitSummary, LineReadResult) {
+        var summary = UnitSummary()
+        let unitEnd = unit.index == units.count - 1 ? limit : min(unit.end, limit)
+        let from = try WorkUnit.firstLineStart(fd: fd, path: file.path, start: min(unit.start, limit), limit: limit)
+        guard from < unitEnd else {
+            return (summary, LineReadResult(endOfLastLine: from, partialBytes: limit - from, truncated: false, stopped: true))
+        }
+        let reader = LineReader(method: method, chunkSize: configuration.chunkSize)
+        var lineIndex = 0
+        let result = try reader.forEachLine(fd: fd, path: file.path, range: from..<limit) { line, offset in
+            guard offset < unitEnd else { return false }
+            scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
+            lineIndex += 1
+            return true
+        }
+        return (summary, result)
+    }
+
+    /// Stores a unit's phase-1 output; returns true when it was the file's
+    /// last unit to finish. Called under the scheduler's lock.
+    func complete(_ unit: WorkUnit, summary: UnitSummary, read: LineReadResult) -> Bool {
+        summaries[unit.index] = summary
+        endOfLastLine = max(endOfLastLine, read.endOfLastLine)
+        truncated = truncated || read.truncated
+        remainingUnits -= 1
+        return remainingUnits == 0
+    }
+
+    func fail(_ unit: WorkUnit, problem: String) -> Bool {
+        unitProblems.append(problem)
+        remainingUnits -= 1
+        return remainingUnits == 0
+    }
+
+    /// Phase 2: streams, turns and examples from all units' summaries.
+    func assemble(configuration: ScanConfiguration, now: Double) -> FileResult {
+        var result = FileResult(file: file)
+        defer { closeFile() }
+        if let openProblem {
+            result.problem = openProblem
+            return result
+        }
+        guard summaries.allSatisfy({ $0 != nil }) else {
+            // A unit failed: its lines are unknown, so no turn of this file is trusted.
+            result.problem = unitProblems.joined(separator: "; ")
+            return result
+        }
+        result.bytesRead = limit
+        result.partialBytes = limit - endOfLastLine
+        result.counters.partialLines = result.partialBytes > 0 ? 1 : 0
+        if truncated { unitProblems.append("file shrank while being read") }
+        let fd = self.fd
+        let path = file.path
+        let decoder = SpanDecoder { span in try Self.readSpan(fd: fd, path: path, span: span) }
+        var assembler = TurnAssembler(
+            configuration: TurnAssembler.Configuration(
+                selector: configuration.selector, includeSidechains: configuration.includeSidechains,
+                keepThinking: configuration.keepThinking),
+            file: file.relativePath, decoder: decoder)
+        var lineBase = 0
+        do {
+            for summary in summaries {
+                guard let summary else { continue }
+                for record in summary.records {
+                    try assembler.feed(record, line: lineBase + record.line + 1)
+                }
+                result.counters.merge(summary.counters, lineBase: lineBase)
+                lineBase += summary.counters.lines
+            }
+            let settled = configuration.settle <= 0 || now - file.modificationTime >= configuration.settle
+            let pendingFrom = try assembler.finish(settled: settled)
+            result.resumeOffset = pendingFrom ?? endOfLastLine
+            result.examples = assembler.examples
+        } catch {
+            unitProblems.append("\(error)")
+            result.examples = []
+        }
+        result.counters.merge(assembler.counters)
+        if !unitProblems.isEmpty { result.problem = unitProblems.joined(separator: "; ") }
+        return result
+    }
+
+    /// Reads a span's bytes again for decoding (pread: safe if the file changed).
+    static func readSpan(fd: Int32, path: String, span: ByteSpan) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: span.length)
+        var done = 0
+        while done < span.length {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, span.length - done, off_t(span.offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                if n == 0 { throw SpanDecoder.ChangedError(span: span) }
+                throw SystemError("read", path: path)
+            }
+            done += n
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,47 @@
+import ThresherExtract
+import ThresherScan
+import ThresherStore
+
+/// Everything one `thresh scan` run needs to know.
+public struct ScanConfiguration: Sendable {
+    public var roots: [String]
+    public var output: String
+    public var format: OutputFormat = .openai
+    public var compression: Compression = .zstd
+    public var level: Int = 3
+    /// Uncompressed bytes per shard before a new one starts.
+    public var shardSize: Int64 = 128 << 20
+    public var jobs: Int = ScanConfiguration.availableCores
+    /// Seconds a file must be unmodified before a turn open at its end counts.
+    public var settle: Double = 60
+    public var selector: ToolSelector = .mcp
+    public var includeSidechains = true
+    public var keepThinking = false
+    public var followSymlinks = false
+    /// Start the output folder afresh (`--full`).
+    public var fresh = false
+    /// nil: mmap for large files not modified lately, read() otherwise.
+    public var readMethod: ReadMethod?
+    public var chunkSize: Int = LineReader.defaultChunkSize
+    /// Bytes per work unit: big files are split so all cores share them.
+    public var unitSize: Int64 = 32 << 20
+
+    public init(roots: [String], output: String) {
+        self.roots = roots
+        self.output = output
+    }
+
+    public static var availableCores: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// The default root: `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`.
+    public static func defaultRoot(environment: [String: String]) -> String {
+        if let config = environment["CLAUDE_CONFIG_DIR"], !config.isEmpty { return config + "/projects" }
+        return (environment["HOME"] ?? "") + "/.claude/projects"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

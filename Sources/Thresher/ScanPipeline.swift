@@ -1,0 +1,160 @@
+import Foundation
+import ThresherExtract
+import ThresherJSON
+import ThresherScan
+import ThresherState
+import ThresherStore
+
+/// The scan pipeline façade: discover → read/tokenize/extract (parallel) →
+/// dedup → write → commit → report.
+public struct ScanPipeline {
+    public let configuration: ScanConfiguration
+
+    public init(configuration: ScanConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Runs one scan. Throws when the run as a whole fails (a root or the
+    /// output folder cannot be used, a write fails); trouble with single
+    /// files is reported in the returned report.
+    public func run() throws -> ScanReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let now = Date().timeIntervalSince1970
+        var report = ScanReport()
+        report.output = configuration.output
+        report.startedAt = Self.timestamp(now)
+
+        let discovery = try Discovery(followSymlinks: configuration.followSymlinks).discover(roots: configuration.roots)
+        report.problems = discovery.problems.map(\.description)
+        let folder = try OutputFolder(
+            path: configuration.output, format: configuration.format.rawValue,
+            compression: configuration.compression.rawValue, fresh: configuration.fresh)
+        defer { folder.unlock() }
+        report.removedLeftovers = folder.removedLeftovers
+        let earlier = Set(folder.committedKeys)
+        var seen = Set<DedupKey>()
+        var newKeys: [DedupKey] = []
+        var perServer = OrderedCounts()
+        var perTool = OrderedCounts()
+
+        let shards = ShardWriter(
+            directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
+            shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex)
+        let scheduler = ScanScheduler(files: discovery.files, configuration: configuration, now: now)
+        scheduler.startWorkers()
+        var writer = JSONWriter(capacity: 1 << 16)
+        while let result = scheduler.nextResult() {
+            report.files += 1
+            report.bytesRead += result.bytesRead
+            report.counters.merge(result.counters)
+            for sample in result.counters.malformedSamples where report.malformedSamples.count < ExtractCounters.malformedSampleLimit {
+                report.malformedSamples.append("\(result.file.relativePath):\(sample.line): \(sample.reason)")
+            }
+            if let problem = result.problem { report.problems.append("\(result.file.path): \(problem)") }
+            for example in result.examples {
+                let key = DedupKey(hashing: example.canonicalForm())
+                if earlier.contains(key) {
+                    report.duplicatesEarlierRuns += 1
+                    continue
+                }
+                guard seen.insert(key).inserted else {
+                    report.duplicatesThisRun += 1
+                    continue
+                }
+                newKeys.append(key)
+                writer.reset()
+                configuration.format.write(example, id: key.hex, to: &writer)
+                try shards.write(line: writer.bytes)
+                report.examplesWritten += 1
+                for case .assistant(_, let calls, _) in example.messages {
+                    for call in calls {
+                        perTool.add(call.name)
+                        if let server = Example.mcpServer(of: call.name) { perServer.add(server) }
+                    }
+                }
+            }
+        }
+        let written = try shards.finish()
+        report.shardsWritten = written.map(\.name)
+        report.callsPerServer = perServer.pairs
+        report.callsPerTool = perTool.pairs
+        report.wallSeconds = Self.seconds(clock.now - started)
+        report.peakMemoryBytes = Self.peakMemory()
+        try folder.commit(shards: written, keys: newKeys, run: runEntry(report))
+        report.examplesInOutput = folder.manifest.examples
+        try folder.writeReport(report.json())
+        return report
+    }
+
+    /// The manifest's record of this run.
+    private func runEntry(_ report: ScanReport) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("started_at"); w.string(report.startedAt)
+        w.key("roots")
+        w.beginArray()
+        for root in configuration.roots { w.string(root) }
+        w.endArray()
+        w.key("files"); w.int(report.files)
+        w.key("bytes"); w.int(Int(report.bytesRead))
+        w.key("examples_written"); w.int(report.examplesWritten)
+        w.key("shards_written")
+        w.beginArray()
+        for shard in report.shardsWritten { w.string(shard) }
+        w.endArray()
+        w.key("options")
+        w.beginObject()
+        w.key("format"); w.string(configuration.format.rawValue)
+        w.key("compression"); w.string(configuration.compression.rawValue)
+        w.key("level"); w.int(configuration.level)
+        w.key("shard_size"); w.int(Int(configuration.shardSize))
+        w.key("settle"); w.double(configuration.settle)
+        w.key("tools")
+        switch configuration.selector {
+        case .mcp: w.string("mcp__*")
+        case .all: w.string("*")
+        case .globs(let globs): w.string(globs.joined(separator: ","))
+        }
+        w.key("sidechains"); w.bool(configuration.includeSidechains)
+        w.key("keep_thinking"); w.bool(configuration.keepThinking)
+        w.endObject()
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    static func timestamp(_ epoch: Double) -> String {
+        var time = time_t(epoch)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                      parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    /// Peak resident set size (`getrusage`), in bytes.
+    static func peakMemory() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
+
+/// Counts by name, listed in first-seen order.
+struct OrderedCounts {
+    private var index: [String: Int] = [:]
+    private(set) var pairs: [(String, Int)] = []
+
+    mutating func add(_ name: String) {
+        if let i = index[name] {
+            pairs[i].1 += 1
+        } else {
+            index[name] = pairs.count
+            pairs.append((name, 1))
+        }
+    }
+}

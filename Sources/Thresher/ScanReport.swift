@@ -1,0 +1,132 @@
+import ThresherExtract
+import ThresherJSON
+
+/// What a run did (SPEC §8): written to `report.json` and summarized on stderr.
+public struct ScanReport: Sendable {
+    public var output = ""
+    public var files = 0
+    public var bytesRead: Int64 = 0
+    public var counters = ExtractCounters()
+    /// The first malformed lines of the run as `file:line: reason`.
+    public var malformedSamples: [String] = []
+    /// Files (or folders) that could not be read, with the reason.
+    public var problems: [String] = []
+    public var duplicatesThisRun = 0
+    public var duplicatesEarlierRuns = 0
+    public var examplesWritten = 0
+    public var shardsWritten: [String] = []
+    public var examplesInOutput = 0
+    public var callsPerServer: [(String, Int)] = []
+    public var callsPerTool: [(String, Int)] = []
+    public var removedLeftovers: [String] = []
+    public var startedAt = ""
+    public var wallSeconds = 0.0
+    public var peakMemoryBytes = 0
+
+    public var throughputMBps: Double { wallSeconds > 0 ? Double(bytesRead) / 1e6 / wallSeconds : 0 }
+
+    public var incompleteTurns: Int {
+        counters.turnsInterrupted + counters.turnsUnansweredCall + counters.turnsNoAnswer
+    }
+
+    public func json() -> [UInt8] {
+        let c = counters
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("output"); w.string(output)
+        w.key("started_at"); w.string(startedAt)
+        w.key("files"); w.int(files)
+        w.key("bytes"); w.int(Int(bytesRead))
+        w.key("lines"); w.int(c.lines)
+        w.key("blank_lines"); w.int(c.blankLines)
+        w.key("partial_lines"); w.int(c.partialLines)
+        w.key("malformed"); w.int(c.malformedCount)
+        w.key("malformed_samples")
+        w.beginArray()
+        for sample in malformedSamples { w.string(sample) }
+        w.endArray()
+        w.key("records")
+        w.beginObject()
+        for (type, count) in c.recordsByType.sorted(by: { $0.key < $1.key }) {
+            w.key(type); w.int(count)
+        }
+        w.endObject()
+        w.key("assistant_records_ignored"); w.int(c.ignoredSyntheticAssistant)
+        w.key("turns")
+        w.beginObject()
+        w.key("complete"); w.int(c.turnsComplete)
+        w.key("interrupted"); w.int(c.turnsInterrupted)
+        w.key("unanswered_call"); w.int(c.turnsUnansweredCall)
+        w.key("no_answer"); w.int(c.turnsNoAnswer)
+        w.key("pending"); w.int(c.turnsPending)
+        w.endObject()
+        w.key("orphans")
+        w.beginObject()
+        w.key("tool_result"); w.int(c.orphanToolResults)
+        w.key("assistant_record"); w.int(c.orphanAssistantRecords)
+        w.endObject()
+        w.key("sidechain_streams_dropped"); w.int(c.sidechainStreamsDropped)
+        w.key("selected"); w.int(c.selected)
+        w.key("duplicates")
+        w.beginObject()
+        w.key("this_run"); w.int(duplicatesThisRun)
+        w.key("earlier_runs"); w.int(duplicatesEarlierRuns)
+        w.endObject()
+        w.key("examples_written"); w.int(examplesWritten)
+        w.key("shards_written")
+        w.beginArray()
+        for shard in shardsWritten { w.string(shard) }
+        w.endArray()
+        w.key("examples_in_output"); w.int(examplesInOutput)
+        w.key("calls_per_mcp_server")
+        counts(&w, callsPerServer)
+        w.key("calls_per_tool")
+        counts(&w, callsPerTool)
+        w.key("problems")
+        w.beginArray()
+        for problem in problems { w.string(problem) }
+        w.endArray()
+        w.key("removed_leftovers")
+        w.beginArray()
+        for leftover in removedLeftovers { w.string(leftover) }
+        w.endArray()
+        w.key("wall_seconds"); w.double((wallSeconds * 1000).rounded() / 1000)
+        w.key("throughput_mb_per_s"); w.double((throughputMBps * 10).rounded() / 10)
+        w.key("peak_memory_bytes"); w.int(peakMemoryBytes)
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    private func counts(_ w: inout JSONWriter, _ pairs: [(String, Int)]) {
+        w.beginObject()
+        for (name, count) in pairs {
+            w.key(name); w.int(count)
+        }
+        w.endObject()
+    }
+
+    /// A few lines for a person, on stderr.
+    public func summary() -> String {
+        let c = counters
+        var lines: [String] = []
+        lines.append("thresh: \(files) files, \(megabytes(bytesRead)), \(c.lines) lines in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
+        lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
+        lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(examplesWritten) examples in \(shardsWritten.count) shards to \(output) (\(examplesInOutput) in all)")
+        if c.malformedCount > 0 {
+            lines.append("  \(c.malformedCount) malformed lines skipped, first ones:")
+            for sample in malformedSamples.prefix(5) { lines.append("    \(sample)") }
+        }
+        if !problems.isEmpty {
+            lines.append("  \(problems.count) files or folders could not be read:")
+            for problem in problems.prefix(10) { lines.append("    \(problem)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1e6)
+    }
+}
+
+import Foundation

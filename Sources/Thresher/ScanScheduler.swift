@@ -1,0 +1,106 @@
+import Foundation
+import ThresherExtract
+import ThresherScan
+
+/// Hands work units to worker threads in file order and file results to
+/// the writer in file order.
+///
+/// Workers run phase 1 on units (any order, in parallel); the worker that
+/// finishes a file's last unit runs phase 2 for it. The writer takes results
+/// strictly in file order, so output never depends on timing or the number
+/// of workers. Workers stay at most `window` files ahead of the writer,
+/// which bounds memory whatever the archive's size.
+final class ScanScheduler: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let files: [FileScan]
+    private let units: [WorkUnit]
+    private let configuration: ScanConfiguration
+    private let now: Double
+    private let window: Int
+    private var nextUnit = 0
+    private var results: [FileResult?]
+    private var writerPosition = 0
+
+    init(files: [TranscriptFile], configuration: ScanConfiguration, now: Double) {
+        self.configuration = configuration
+        self.now = now
+        var scans: [FileScan] = []
+        var units: [WorkUnit] = []
+        for (index, file) in files.enumerated() {
+            let planned = WorkUnit.plan(file: index, size: file.size, unitSize: configuration.unitSize)
+            scans.append(FileScan(file: file, units: planned))
+            units += planned
+        }
+        self.files = scans
+        self.units = units
+        results = Array(repeating: nil, count: files.count)
+        window = max(4, configuration.jobs * 4)
+    }
+
+    /// Starts `jobs` worker threads; they end when every unit is done.
+    func startWorkers() {
+        for _ in 0..<configuration.jobs {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    /// The next file's result, in file order; nil after the last.
+    func nextResult() -> FileResult? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard writerPosition < results.count else { return nil }
+        while results[writerPosition] == nil { condition.wait() }
+        let result = results[writerPosition]
+        results[writerPosition] = nil
+        writerPosition += 1
+        condition.broadcast()
+        return result
+    }
+
+    private func work() {
+        var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
+        while let unit = claimUnit() {
+            let scan = files[unit.file]
+            var finishedFile: Bool
+            if scan.fd < 0 {
+                finishedFile = locked { scan.fail(unit, problem: "") }
+            } else {
+                do {
+                    let (summary, read) = try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
+                    finishedFile = locked { scan.complete(unit, summary: summary, read: read) }
+                } catch {
+                    finishedFile = locked { scan.fail(unit, problem: "\(error)") }
+                }
+            }
+            if finishedFile {
+                let result = scan.assemble(configuration: configuration, now: now)
+                locked {
+                    results[unit.file] = result
+                    condition.broadcast()
+                }
+            }
+        }
+    }
+
+    /// The next unit in order, waiting while it is too far ahead of the writer.
+    private func claimUnit() -> WorkUnit? {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextUnit < units.count && units[nextUnit].file >= writerPosition + window {
+            condition.wait()
+        }
+        guard nextUnit < units.count else { return nil }
+        let unit = units[nextUnit]
+        nextUnit += 1
+        if unit.index == 0 { files[unit.file].open(configuration: configuration, now: now) }
+        return unit
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+}

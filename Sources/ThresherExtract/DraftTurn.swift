@@ -1,0 +1,164 @@
+/// A turn being assembled from summaries; nothing in it is decoded yet.
+struct DraftTurn {
+    enum Outcome { case complete, interrupted, unansweredCall, noAnswer }
+
+    struct Call {
+        var id: String?
+        var name: String
+        var input: ByteSpan?
+        var hasResult = false
+    }
+
+    struct Assistant {
+        var messageID: String?
+        var model: ByteSpan?
+        var texts: [ByteSpan] = []
+        var thinking: [ByteSpan] = []
+        /// Indices into `calls`, in block order.
+        var calls: [Int] = []
+
+        /// An assistant message with no text and no calls is not emitted.
+        var isEmitted: Bool { !texts.isEmpty || !calls.isEmpty }
+    }
+
+    enum Message {
+        case assistant(Assistant)
+        case tool(call: Int, content: ByteSpan?, isError: Bool)
+    }
+
+    let prompt: Prompt
+    let promptLine: Int
+    let promptOffset: Int64
+    let startedAt: ByteSpan?
+    var messages: [Message] = []
+    var calls: [Call] = []
+    var interrupted = false
+    var lastLine: Int
+    var lastTimestamp: ByteSpan?
+    /// Message index of each assistant message id seen in this turn.
+    private var messageOfID: [String: Int] = [:]
+
+    init(prompt: Prompt, line: Int, offset: Int64, timestamp: ByteSpan?) {
+        self.prompt = prompt
+        self.promptLine = line
+        self.promptOffset = offset
+        self.startedAt = timestamp
+        self.lastLine = line
+        self.lastTimestamp = timestamp
+    }
+
+    mutating func touch(line: Int, timestamp: ByteSpan?) {
+        lastLine = line
+        lastTimestamp = timestamp
+    }
+
+    /// Adds an assistant record's blocks: to the message with the same id if
+    /// the turn has one (also across tool results), else to a new message.
+    mutating func add(_ record: AssistantRecord) {
+        let index: Int
+        if let id = record.messageID, let existing = messageOfID[id] {
+            index = existing
+        } else {
+            index = messages.count
+            messages.append(.assistant(Assistant(messageID: record.messageID, model: record.model)))
+            if let id = record.messageID { messageOfID[id] = index }
+        }
+        guard case .assistant(var message) = messages[index] else { return }
+        for block in record.blocks {
+            switch block {
+            case .text(let span): message.texts.append(span)
+            case .thinking(let span): message.thinking.append(span)
+            case .toolUse(let id, let name, let input):
+                message.calls.append(calls.count)
+                calls.append(Call(id: id, name: name, input: input))
+            }
+        }
+        messages[index] = .assistant(message)
+    }
+
+    /// Pairs each result with the first call of that id still unanswered;
+    /// returns how many blocks were orphans.
+    mutating func addResults(_ blocks: [ToolResultBlock]) -> Int {
+        var orphans = 0
+        for block in blocks {
+            guard let id = block.toolUseID,
+                  let call = calls.firstIndex(where: { !$0.hasResult && $0.id == id }) else {
+                orphans += 1
+                continue
+            }
+            calls[call].hasResult = true
+            messages.append(.tool(call: call, content: block.content, isError: block.isError))
+        }
+        return orphans
+    }
+
+    /// The messages that are emitted, in order.
+    private var emitted: [Message] {
+        messages.filter {
+            if case .assistant(let a) = $0 { return a.isEmitted }
+            return true
+        }
+    }
+
+    func outcome() -> Outcome {
+        if interrupted { return .interrupted }
+        if calls.contains(where: { !$0.hasResult }) { return .unansweredCall }
+        guard case .assistant(let last)? = emitted.last, !last.texts.isEmpty, last.calls.isEmpty else {
+            return .noAnswer
+        }
+        return .complete
+    }
+
+    /// Decodes the turn into an example. Call positions follow the final
+    /// message list: by message, then by block.
+    func example(file: String, sidechain: Bool, decoder: SpanDecoder) throws -> Example {
+        let kept = emitted
+        var position = [Int](repeating: -1, count: calls.count)
+        var next = 0
+        for case .assistant(let a) in kept {
+            for call in a.calls {
+                position[call] = next
+                next += 1
+            }
+        }
+        var out: [ExampleMessage] = [.user(text: prompt.text)]
+        var model: String?
+        var sawAssistant = false
+        var tools: [String] = []
+        var servers: [String] = []
+        var errors = 0
+        for message in kept {
+            switch message {
+            case .assistant(let a):
+                if !sawAssistant {
+                    sawAssistant = true
+                    model = try decoder.string(a.model)
+                }
+                let text = try a.texts.isEmpty ? nil : a.texts.map { try decoder.string($0) ?? "" }.joined(separator: "\n\n")
+                let reasoning = try a.thinking.isEmpty ? nil : a.thinking.map { try decoder.string($0) ?? "" }.joined(separator: "\n\n")
+                var callList: [ToolCall] = []
+                for index in a.calls {
+                    let call = calls[index]
+                    let decoded = ToolCall(id: call.id ?? "", name: call.name, arguments: try decoder.arguments(call.input))
+                    callList.append(decoded)
+                    if !tools.contains(call.name) { tools.append(call.name) }
+                    if let server = Example.mcpServer(of: call.name), !servers.contains(server) { servers.append(server) }
+                }
+                out.append(.assistant(text: text, calls: callList, reasoning: reasoning))
+            case .tool(let call, let content, let isError):
+                if isError { errors += 1 }
+                out.append(.tool(
+                    callID: calls[call].id ?? "", name: calls[call].name, position: position[call],
+                    content: try decoder.resultContent(content), isError: isError))
+            }
+        }
+        let metadata = ExampleMetadata(
+            file: file, sessionID: try decoder.string(prompt.sessionID), agentID: try decoder.string(prompt.agentID),
+            sidechain: sidechain, cwd: try decoder.string(prompt.cwd), gitBranch: try decoder.string(prompt.gitBranch),
+            clientVersion: try decoder.string(prompt.version), model: model,
+            startedAt: try decoder.string(startedAt), endedAt: try decoder.string(lastTimestamp),
+            lineStart: promptLine, lineEnd: lastLine, tools: tools, mcpServers: servers,
+            numToolCalls: calls.count, numToolErrors: errors)
+        return Example(messages: out, metadata: metadata)
+    }
+}

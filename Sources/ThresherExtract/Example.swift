@@ -1,0 +1,102 @@
+import ThresherJSON
+
+/// One selected turn, fully decoded: the single internal model every output
+/// format is written from.
+public struct Example: Sendable, Equatable {
+    public var messages: [ExampleMessage]
+    public var metadata: ExampleMetadata
+
+    public init(messages: [ExampleMessage], metadata: ExampleMetadata) {
+        self.messages = messages
+        self.metadata = metadata
+    }
+}
+
+public struct ToolCall: Sendable, Equatable {
+    /// The `tool_use` id as written (empty when absent).
+    public var id: String
+    public var name: String
+    /// Canonical JSON text of the call's `input` (SPEC §5).
+    public var arguments: String
+}
+
+public enum ExampleMessage: Sendable, Equatable {
+    case user(text: String)
+    /// `text` is nil when the message has calls only.
+    case assistant(text: String?, calls: [ToolCall], reasoning: String?)
+    /// `position` is the answered call's position in the turn (first call = 0).
+    case tool(callID: String, name: String, position: Int, content: String, isError: Bool)
+}
+
+/// What is known about where an example came from (SPEC §6); nil = unknown.
+public struct ExampleMetadata: Sendable, Equatable {
+    public var file: String
+    public var sessionID: String?
+    public var agentID: String?
+    public var sidechain: Bool
+    public var cwd: String?
+    public var gitBranch: String?
+    public var clientVersion: String?
+    public var model: String?
+    public var startedAt: String?
+    public var endedAt: String?
+    public var lineStart: Int
+    public var lineEnd: Int
+    public var tools: [String]
+    public var mcpServers: [String]
+    public var numToolCalls: Int
+    public var numToolErrors: Int
+}
+
+extension Example {
+    /// The bytes the dedup key hashes: the message list with call ids
+    /// replaced by positions, as compact canonical JSON —
+    /// `["u",text]`, `["a",text|null,[[name,arguments],…]]`,
+    /// `["t",position,content,is_error]` — inside one array. Metadata,
+    /// reasoning and call ids are not part of it (SPEC §5).
+    public func canonicalForm() -> [UInt8] {
+        var w = JSONWriter(capacity: 4096)
+        w.beginArray()
+        for message in messages {
+            w.beginArray()
+            switch message {
+            case .user(let text):
+                w.string("u")
+                w.string(text)
+            case .assistant(let text, let calls, _):
+                w.string("a")
+                if let text { w.string(text) } else { w.null() }
+                w.beginArray()
+                for call in calls {
+                    w.beginArray()
+                    w.string(call.name)
+                    w.raw(call.arguments)
+                    w.endArray()
+                }
+                w.endArray()
+            case .tool(_, _, let position, let content, let isError):
+                w.string("t")
+                w.int(position)
+                w.string(content)
+                w.bool(isError)
+            }
+            w.endArray()
+        }
+        w.endArray()
+        return w.bytes
+    }
+
+    /// The MCP server of a tool name: the text between `mcp__` and the next
+    /// `__`; nil for names that are not MCP names.
+    public static func mcpServer(of name: String) -> String? {
+        let bytes = Array(name.utf8)
+        guard bytes.starts(with: "mcp__".utf8) else { return nil }
+        let rest = bytes[5...]
+        var i = rest.startIndex
+        while i + 1 < rest.endIndex {
+            if rest[i] == 0x5F && rest[i + 1] == 0x5F { return String(decoding: rest[rest.startIndex..<i], as: UTF8.self) }
+            i += 1
+        }
+        return String(decoding: rest, as: UTF8.self)
+    }
+}

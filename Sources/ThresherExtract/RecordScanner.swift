@@ -1,0 +1,65 @@
+import ThresherJSON
+
+/// What phase 1 produces for one work unit (a line-aligned byte range).
+public struct UnitSummary: Sendable {
+    /// Records with a `uuid`, in line order.
+    public var records: [RecordSummary] = []
+    public var counters = ExtractCounters()
+
+    public init() {}
+}
+
+/// Options that change what phase 1 keeps.
+public struct ExtractOptions: Sendable {
+    public var keepThinking: Bool
+    public var maxDepth: Int
+
+    public init(keepThinking: Bool = false, maxDepth: Int = JSONParser.defaultMaxDepth) {
+        self.keepThinking = keepThinking
+        self.maxDepth = maxDepth
+    }
+}
+
+/// Phase 1: turns each line of a unit into a compact `RecordSummary` (SPEC §2).
+///
+/// Every line is validated in full, because a malformed line must be
+/// counted whatever its type; only the few fields turns need are decoded,
+/// and large values (texts, inputs, results) are kept as spans.
+public struct RecordScanner {
+    public var options: ExtractOptions
+    private var tape = JSONTape()
+
+    public init(options: ExtractOptions = ExtractOptions()) {
+        self.options = options
+    }
+
+    /// Scans one line (without its `\n`). `lineIndex` is 0-based within the
+    /// unit; `offset` is the file offset of the line's first byte.
+    public mutating func scan(
+        line rawLine: UnsafeBufferPointer<UInt8>, offset: Int64, lineIndex: Int, into unit: inout UnitSummary
+    ) {
+        unit.counters.lines += 1
+        var line = rawLine
+        if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        var start = 0
+        // A UTF-8 byte order mark is tolerated only at the very start of a file.
+        if offset == 0, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF { start = 3 }
+        let body = UnsafeBufferPointer(rebasing: line[start...])
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+            unit.counters.blankLines += 1
+            return
+        }
+        do {
+            try JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth)
+        } catch {
+            unit.counters.addMalformed(line: lineIndex + 1, reason: error.description)
+            return
+        }
+        guard tape[tape.root].kind == .object else {
+            unit.counters.addMalformed(line: lineIndex + 1, reason: "not a JSON object")
+            return
+        }
+        let reader = RecordReader(tape: tape, bytes: body, fileOffset: offset + Int64(start), options: options)
+        reader.summarize(line: lineIndex, lineOffset: offset, into: &unit)
+    }
+}

@@ -1,0 +1,70 @@
+/// Where a JSON value lies in a transcript file: its full text (a string's
+/// quotes included), so it can be parsed again and decoded when kept.
+public struct ByteSpan: Sendable, Equatable {
+    public var offset: Int64
+    public var length: Int
+
+    public init(offset: Int64, length: Int) {
+        self.offset = offset
+        self.length = length
+    }
+}
+
+/// What phase 1 keeps of one record that has a `uuid`: enough to place it
+/// in a stream and play its part in a turn, with large values left as spans.
+public struct RecordSummary: Sendable {
+    /// 0-based line index within the work unit; phase 2 makes it 1-based per file.
+    public var line: Int
+    /// File offset of the line's first byte (a resume cursor candidate).
+    public var lineOffset: Int64
+    public var uuid: String
+    public var parentUuid: String?
+    public var isSidechain: Bool
+    public var timestamp: ByteSpan?
+    public var event: RecordEvent
+}
+
+/// The part a record plays in turn assembly (SPEC §4).
+public enum RecordEvent: Sendable {
+    /// Placed in a stream only (progress, system, dropped user records, …).
+    case none
+    case prompt(Prompt)
+    /// `[Request interrupted by user…`: marks the open turn interrupted.
+    case interrupt
+    /// Shell / local-command output or a task notification: closes the open turn.
+    case close
+    case toolResults([ToolResultBlock])
+    case assistant(AssistantRecord)
+}
+
+/// A user prompt (slash-command prompts included) with its record's metadata.
+public struct Prompt: Sendable {
+    public var text: String
+    public var sessionID: ByteSpan?
+    public var agentID: ByteSpan?
+    public var cwd: ByteSpan?
+    public var gitBranch: ByteSpan?
+    public var version: ByteSpan?
+}
+
+public struct ToolResultBlock: Sendable {
+    public var toolUseID: String?
+    /// The `content` value; nil when absent.
+    public var content: ByteSpan?
+    public var isError: Bool
+}
+
+public struct AssistantRecord: Sendable {
+    public var messageID: String?
+    public var model: ByteSpan?
+    public var blocks: [AssistantBlock]
+}
+
+public enum AssistantBlock: Sendable {
+    /// A text block that is not empty or all whitespace.
+    case text(ByteSpan)
+    /// `input` is nil when absent (arguments `{}`).
+    case toolUse(id: String?, name: String, input: ByteSpan?)
+    /// Only collected with `--keep-thinking`.
+    case thinking(ByteSpan)
+}

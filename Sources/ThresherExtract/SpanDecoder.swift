@@ -1,0 +1,94 @@
+import ThresherJSON
+
+/// Phase 2's access to kept values: reads a span's bytes again and decodes
+/// them. Only selected turns get here, so nothing else is ever decoded.
+public final class SpanDecoder {
+    /// Reads the bytes of a span from the transcript (pread, typically).
+    public typealias Reader = (ByteSpan) throws -> [UInt8]
+
+    /// The span no longer holds the value it held in phase 1.
+    public struct ChangedError: Error, CustomStringConvertible {
+        public var span: ByteSpan
+        public init(span: ByteSpan) { self.span = span }
+        public var description: String { "file changed while being read (bytes at \(span.offset) no longer parse)" }
+    }
+
+    private let reader: Reader
+    private var tape = JSONTape()
+
+    public init(reader: @escaping Reader) {
+        self.reader = reader
+    }
+
+    /// Parses a span and hands the tape and bytes to `body` (must not escape).
+    private func withValue<T>(_ span: ByteSpan, _ body: (JSONTape, UnsafeBufferPointer<UInt8>) -> T) throws -> T {
+        let bytes = try reader(span)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            do {
+                try JSONParser.parse(buffer, into: &tape)
+            } catch {
+                throw ChangedError(span: span)
+            }
+            return body(tape, buffer)
+        }
+    }
+
+    /// The decoded string at `span`, or nil when the value is not a string.
+    public func string(_ span: ByteSpan?) throws -> String? {
+        guard let span else { return nil }
+        return try withValue(span) { tape, bytes in
+            tape[tape.root].kind == .string ? tape.decodeString(tape.root, in: bytes) : nil
+        }
+    }
+
+    /// Canonical JSON text of a call's input: `{}` when absent.
+    public func arguments(_ span: ByteSpan?) throws -> String {
+        guard let span else { return "{}" }
+        return try withValue(span) { tape, bytes in tape.canonicalString(tape.root, in: bytes) }
+    }
+
+    /// A tool result's `content` as text (SPEC §4): a string as is; an array's
+    /// items joined with "\n" (`text` items as their text, others as
+    /// `[type]`, untyped as `[unknown]`); absent or null as ""; any other
+    /// value as its canonical JSON text.
+    public func resultContent(_ span: ByteSpan?) throws -> String {
+        guard let span else { return "" }
+        return try withValue(span) { tape, bytes in
+            let root = tape.root
+            switch tape[root].kind {
+            case .string:
+                return tape.decodeString(root, in: bytes)
+            case .null:
+                return ""
+            case .array:
+                var out: [UInt8] = []
+                var first = true
+                for item in tape.elements(of: root) {
+                    if !first { out.append(0x0A) }
+                    first = false
+                    Self.appendResultItem(item, tape: tape, bytes: bytes, to: &out)
+                }
+                return String(decoding: out, as: UTF8.self)
+            default:
+                return tape.canonicalString(root, in: bytes)
+            }
+        }
+    }
+
+    private static func appendResultItem(_ item: Int, tape: JSONTape, bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard tape[item].kind == .object,
+              let type = tape.member(of: item, "type", in: bytes), tape[type].kind == .string else {
+            out.append(contentsOf: "[unknown]".utf8)
+            return
+        }
+        if tape.stringEquals(type, "text", in: bytes) {
+            if let text = tape.member(of: item, "text", in: bytes), tape[text].kind == .string {
+                tape.appendDecoded(text, in: bytes, to: &out)
+            }
+            return
+        }
+        out.append(UInt8(ascii: "["))
+        tape.appendDecoded(type, in: bytes, to: &out)
+        out.append(UInt8(ascii: "]"))
+    }
+}

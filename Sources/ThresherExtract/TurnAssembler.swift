@@ -1,0 +1,132 @@
+/// Phase 2 for one file: places records in streams (SPEC §3), assembles
+/// turns (SPEC §4), and decodes the selected complete ones into examples.
+///
+/// Records must be fed in file order with 1-based line numbers.
+public struct TurnAssembler {
+    public struct Configuration: Sendable {
+        public var selector: ToolSelector
+        public var includeSidechains: Bool
+        public var keepThinking: Bool
+
+        public init(selector: ToolSelector = .mcp, includeSidechains: Bool = true, keepThinking: Bool = false) {
+            self.selector = selector
+            self.includeSidechains = includeSidechains
+            self.keepThinking = keepThinking
+        }
+    }
+
+    public let configuration: Configuration
+    /// Path relative to its root, for metadata.
+    public let file: String
+    private let decoder: SpanDecoder
+
+    public private(set) var counters = ExtractCounters()
+    /// Selected complete turns, in order of their prompt line after `finish`.
+    public private(set) var examples: [Example] = []
+
+    private var streams: [Stream] = []
+    private var mainStream: Int?
+    private var streamOfUUID: [String: Int] = [:]
+
+    private struct Stream {
+        var isSidechain: Bool
+        var open: DraftTurn?
+    }
+
+    public init(configuration: Configuration, file: String, decoder: SpanDecoder) {
+        self.configuration = configuration
+        self.file = file
+        self.decoder = decoder
+    }
+
+    // MARK: - Feeding records
+
+    public mutating func feed(_ record: RecordSummary, line: Int) throws {
+        let stream = place(record)
+        guard configuration.includeSidechains || !streams[stream].isSidechain else { return }
+        switch record.event {
+        case .none:
+            break
+        case .prompt(let prompt):
+            try close(stream)
+            streams[stream].open = DraftTurn(prompt: prompt, line: line, offset: record.lineOffset, timestamp: record.timestamp)
+        case .interrupt:
+            streams[stream].open?.interrupted = true
+        case .close:
+            try close(stream)
+        case .toolResults(let blocks):
+            guard streams[stream].open != nil else {
+                counters.orphanToolResults += blocks.count
+                return
+            }
+            counters.orphanToolResults += streams[stream].open!.addResults(blocks)
+            streams[stream].open!.touch(line: line, timestamp: record.timestamp)
+        case .assistant(let assistant):
+            guard streams[stream].open != nil else {
+                counters.orphanAssistantRecords += 1
+                return
+            }
+            streams[stream].open!.add(assistant)
+            streams[stream].open!.touch(line: line, timestamp: record.timestamp)
+        }
+    }
+
+    /// The stream a record belongs to; creates one for a sidechain record
+    /// whose parent was not seen earlier in this reading.
+    private mutating func place(_ record: RecordSummary) -> Int {
+        let stream: Int
+        if !record.isSidechain {
+            if let main = mainStream {
+                stream = main
+            } else {
+                stream = streams.count
+                mainStream = stream
+                streams.append(Stream(isSidechain: false))
+            }
+        } else if let parent = record.parentUuid, let parentStream = streamOfUUID[parent] {
+            stream = parentStream
+        } else {
+            stream = streams.count
+            streams.append(Stream(isSidechain: true))
+            if !configuration.includeSidechains { counters.sidechainStreamsDropped += 1 }
+        }
+        streamOfUUID[record.uuid] = stream
+        return stream
+    }
+
+    // MARK: - Closing turns
+
+    /// Ends the file. With `settled` false, turns still open are pending:
+    /// neither counted nor emitted. Returns the file offset of the earliest
+    /// pending turn's prompt line (where the next reading must start), or nil.
+    public mutating func finish(settled: Bool) throws -> Int64? {
+        var pendingFrom: Int64?
+        for stream in streams.indices {
+            guard let turn = streams[stream].open else { continue }
+            if settled {
+                try close(stream)
+            } else {
+                counters.turnsPending += 1
+                pendingFrom = min(pendingFrom ?? turn.promptOffset, turn.promptOffset)
+                streams[stream].open = nil
+            }
+        }
+        examples.sort { $0.metadata.lineStart < $1.metadata.lineStart }
+        return pendingFrom
+    }
+
+    private mutating func close(_ stream: Int) throws {
+        guard let turn = streams[stream].open else { return }
+        streams[stream].open = nil
+        switch turn.outcome() {
+        case .interrupted: counters.turnsInterrupted += 1
+        case .unansweredCall: counters.turnsUnansweredCall += 1
+        case .noAnswer: counters.turnsNoAnswer += 1
+        case .complete:
+            counters.turnsComplete += 1
+            guard turn.calls.contains(where: { configuration.selector.matches($0.name) }) else { return }
+            counters.selected += 1
+            examples.append(try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder))
+        }
+    }
+}

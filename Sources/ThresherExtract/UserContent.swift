@@ -1,0 +1,79 @@
+/// The rules that read a user record's text pieces (SPEC §4, steps 1-4).
+public enum UserContent {
+    /// What a non-tool-result user record means for its stream.
+    public enum Meaning: Equatable, Sendable {
+        case interrupt
+        case close
+        case prompt(String)
+        case dropped
+    }
+
+    static let closingPrefixes = [
+        "<bash-input>", "<bash-stdout>", "<bash-stderr>",
+        "<local-command-stdout>", "<local-command-stderr>", "<task-notification>",
+    ]
+    static let ignoredPrefixes = ["<system-reminder>", "<local-command-caveat>"]
+
+    /// Applies steps 1-4 in order to the record's pieces.
+    public static func classify(_ pieces: [String]) -> Meaning {
+        guard let first = pieces.first else { return .dropped }
+        if first.utf8.starts(with: "[Request interrupted by user".utf8) { return .interrupt }
+        for piece in pieces {
+            if let command = slashCommand(in: piece) { return .prompt(command) }
+        }
+        let firstTrimmed = first.trimmingLeadingWhitespace()
+        if closingPrefixes.contains(where: { firstTrimmed.hasPrefix($0) }) { return .close }
+        let kept = pieces.filter { piece in
+            let trimmed = piece.trimmingLeadingWhitespace()
+            return !trimmed.isEmpty && !ignoredPrefixes.contains(where: { trimmed.hasPrefix($0) })
+        }
+        return kept.isEmpty ? .dropped : .prompt(kept.joined(separator: "\n\n"))
+    }
+
+    /// `NAME` of `<command-name>NAME</command-name>`, then one space and the
+    /// trimmed `<command-args>` text when that is not empty; nil if absent.
+    static func slashCommand(in piece: String) -> String? {
+        guard let name = enclosed(in: piece, open: "<command-name>", close: "</command-name>") else { return nil }
+        let arguments = enclosed(in: piece, open: "<command-args>", close: "</command-args>")?.trimmingWhitespace() ?? ""
+        return arguments.isEmpty ? name : name + " " + arguments
+    }
+
+    private static func enclosed(in text: String, open: String, close: String) -> String? {
+        let utf8 = Array(text.utf8)
+        guard let openAt = firstIndex(of: Array(open.utf8), in: utf8, from: 0) else { return nil }
+        let from = openAt + open.utf8.count
+        guard let closeAt = firstIndex(of: Array(close.utf8), in: utf8, from: from) else { return nil }
+        return String(decoding: utf8[from..<closeAt], as: UTF8.self)
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        var i = from
+        while i + needle.count <= haystack.count {
+            if haystack[i] == needle[0] && haystack[i..<i + needle.count].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// SPEC whitespace: space, tab, LF, CR (not Unicode's wider set).
+    @inline(__always)
+    static func isSpecWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    func trimmingLeadingWhitespace() -> Substring.UTF8View {
+        utf8.drop(while: String.isSpecWhitespace)[...]
+    }
+
+    func trimmingWhitespace() -> String {
+        let bytes = Array(utf8)
+        guard let first = bytes.firstIndex(where: { !String.isSpecWhitespace($0) }),
+              let last = bytes.lastIndex(where: { !String.isSpecWhitespace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+}
+
+extension Substring.UTF8View {
+    func hasPrefix(_ prefix: String) -> Bool { starts(with: prefix.utf8) }
+}

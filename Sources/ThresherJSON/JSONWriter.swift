@@ -1,0 +1,148 @@
+/// A small, fast JSON text builder over a byte array, with the minimal
+/// escaping of SPEC §5 (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other
+/// controls as lowercase `\u00xx`, everything else raw UTF-8).
+///
+/// Commas are placed automatically: call `key` before each object value.
+public struct JSONWriter: Sendable {
+    public var bytes: [UInt8] = []
+    /// Per open container: whether it already holds an item.
+    private var hasItems: [Bool] = []
+    private var afterKey = false
+
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        hasItems.removeAll(keepingCapacity: true)
+        afterKey = false
+    }
+
+    @inline(__always)
+    private mutating func separator() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        if let last = hasItems.last {
+            if last { bytes.append(UInt8(ascii: ",")) }
+            hasItems[hasItems.count - 1] = true
+        }
+    }
+
+    public mutating func beginObject() {
+        separator()
+        bytes.append(UInt8(ascii: "{"))
+        hasItems.append(false)
+    }
+
+    public mutating func endObject() {
+        hasItems.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    public mutating func beginArray() {
+        separator()
+        bytes.append(UInt8(ascii: "["))
+        hasItems.append(false)
+    }
+
+    public mutating func endArray() {
+        hasItems.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    public mutating func key(_ name: StaticString) {
+        separator()
+        bytes.append(0x22)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(0x22)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    public mutating func key(_ name: String) {
+        separator()
+        Self.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    public mutating func string(_ value: String) {
+        separator()
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    public mutating func string(utf8 value: [UInt8]) {
+        separator()
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    public mutating func int(_ value: Int) {
+        separator()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    public mutating func double(_ value: Double) {
+        separator()
+        if value.isFinite {
+            bytes.append(contentsOf: String(value).utf8)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separator()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    public mutating func null() {
+        separator()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// Inserts already-valid JSON text (for example canonical arguments).
+    public mutating func raw(_ json: String) {
+        separator()
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    /// Appends `value` as a quoted, minimally escaped JSON string.
+    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { appendQuoted($0, to: &out) }
+    }
+
+    public static func appendQuoted(_ value: [UInt8], to out: inout [UInt8]) {
+        value.withUnsafeBufferPointer { appendQuoted($0, to: &out) }
+    }
+
+    /// `value` must be valid UTF-8 (String storage or decoded bytes).
+    public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        var runStart = 0
+        for i in 0..<value.count {
+            let b = value[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i])) }
+            runStart = i + 1
+            out.append(0x5C)
+            switch b {
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            default:
+                let digits: [UInt8] = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, digits[Int(b >> 4)], digits[Int(b & 0xF)]])
+            }
+        }
+        if runStart < value.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart...])) }
+        out.append(0x22)
+    }
+}

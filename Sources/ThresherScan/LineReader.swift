@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a byte range of a file is brought into memory.
+public enum ReadMethod: String, Sendable, CaseIterable {
+    /// `mmap` windows: no copy, but a file that shrinks under a mapping
+    /// raises SIGBUS, so it is kept for files not modified recently.
+    case mmap
+    /// `pread` into a reused buffer: safe whatever happens to the file.
+    case read
+}
+
+/// What one pass of `LineReader` saw.
+public struct LineReadResult: Sendable, Equatable {
+    /// Offset just past the last complete line (`\n` included): where the
+    /// next reading starts. Bytes from here to the range end are a partial line.
+    public var endOfLastLine: Int64
+    /// Bytes after the last newline that were not processed.
+    public var partialBytes: Int64
+    /// The file ended (shrank) before the range's end.
+    public var truncated: Bool
+    /// `body` asked to stop; `endOfLastLine` is then the start of the line
+    /// it declined.
+    public var stopped: Bool
+
+    public init(endOfLastLine: Int64, partialBytes: Int64, truncated: Bool, stopped: Bool) {
+        self.endOfLastLine = endOfLastLine
+        self.partialBytes = partialBytes
+        self.truncated = truncated
+        self.stopped = stopped
+    }
+}
+
+/// Splits a byte range of an open file into lines, by either read method.
+///
+/// A line is handed over without its `\n` (a `\r` before it is the caller's
+/// business). Lines may be of any length: windows and buffers grow to hold
+/// them, and the newline search resumes where it stopped, so no byte is
+/// searched twice when a line spans chunks.
+public struct LineReader: Sendable {
+    public var method: ReadMethod
+    /// Window (mmap) or buffer (read) size; tests use tiny sizes to cross
+    /// chunk boundaries everywhere.
+    public var chunkSize: Int
+
+    public static let defaultChunkSize = 16 << 20
+
+    public init(method: ReadMethod, chunkSize: Int = LineReader.defaultChunkSize) {
+        precondition(chunkSize > 0)
+        self.method = method
+        self.chunkSize = chunkSize
+    }
+
+    /// Calls `body(line, offset)` for each complete line in `range`, where
+    /// `offset` is the file offset of the line's first byte, until `body`
+    /// returns false. The buffer is valid only during the call and must not
+    /// escape.
+    public func forEachLine(
+        fd: Int32, path: String, range: Range<Int64>,
+        _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
+    ) throws -> LineReadResult {
+        switch method {
+        case .mmap: return try mappedLines(fd: fd, path: path, range: range, body)
+        case .read: return try readLines(fd: fd, path: path, range: range, body)
+        }
+    }
+
+    private func mappedLines(
+        fd: Int32, path: String, range: Range<Int64>,
+        _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
+    ) throws -> LineReadResult {
+        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        var lineStart = range.lowerBound
+        var searchFrom = range.lowerBound
+        var windowLength = Int64(chunkSize)
+        while searchFrom < range.upperBound {
+            // Map from the page holding the current line's start, far enough
+            // to reach past what has been searched already.
+            let mapStart = lineStart / page * page
+            let wanted = max(searchFrom + windowLength, lineStart + Int64(chunkSize))
+            let mapEnd = min(range.upperBound, wanted)
+            let length = Int(mapEnd - mapStart)
+            guard let raw = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(mapStart)),
+                  raw != MAP_FAILED else {
+                throw SystemError("mmap", path: path)
+            }
+            defer { munmap(raw, length) }
+            let base = raw.assumingMemoryBound(to: UInt8.self)
+            while searchFrom < mapEnd {
+                let from = Int(searchFrom - mapStart)
+                guard let hit = memchr(base + from, 0x0A, length - from) else {
+                    searchFrom = mapEnd
+                    break
+                }
+                let newline = hit.assumingMemoryBound(to: UInt8.self) - base
+                let lineOffset = Int(lineStart - mapStart)
+                guard try body(UnsafeBufferPointer(start: base + lineOffset, count: newline - lineOffset), lineStart) else {
+                    return LineReadResult(endOfLastLine: lineStart, partialBytes: 0, truncated: false, stopped: true)
+                }
+                lineStart = mapStart + Int64(newline) + 1
+                searchFrom = lineStart
+            }
+            // A line longer than the window: grow it so each byte is mapped
+            // O(1) times on average.
+            if searchFrom - lineStart >= windowLength / 2 { windowLength *= 2 }
+        }
+        return LineReadResult(endOfLastLine: lineStart, partialBytes: range.upperBound - lineStart, truncated: false, stopped: false)
+    }
+
+    private func readLines(
+        fd: Int32, path: String, range: Range<Int64>,
+        _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
+    ) throws -> LineReadResult {
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var bufferOffset = range.lowerBound  // file offset of buffer[0]
+        var filled = 0                       // bytes valid in buffer
+        var lineStart = 0                    // buffer index of the current line
+        var searchFrom = 0                   // buffer index the newline search resumes at
+        var truncated = false
+        while true {
+            let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            while searchFrom < filled {
+                guard let hit = memchr(base + searchFrom, 0x0A, filled - searchFrom) else {
+                    searchFrom = filled
+                    break
+                }
+                let newline = hit.assumingMemoryBound(to: UInt8.self) - base
+                let offset = bufferOffset + Int64(lineStart)
+                guard try body(UnsafeBufferPointer(start: base + lineStart, count: newline - lineStart), offset) else {
+                    return LineReadResult(endOfLastLine: offset, partialBytes: 0, truncated: false, stopped: true)
+                }
+                lineStart = newline + 1
+                searchFrom = lineStart
+            }
+            let fileOffset = bufferOffset + Int64(filled)
+            if fileOffset >= range.upperBound { break }
+            // Keep the partial line: move it to the front, grow if it fills the buffer.
+            if lineStart > 0 {
+                memmove(buffer.baseAddress!, buffer.baseAddress! + lineStart, filled - lineStart)
+                bufferOffset += Int64(lineStart)
+                filled -= lineStart
+                searchFrom -= lineStart
+                lineStart = 0
+            }
+            if filled == buffer.count {
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 64)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+                buffer.deallocate()
+                buffer = bigger
+            }
+            let want = min(buffer.count - filled, Int(range.upperBound - fileOffset))
+            let got = pread(fd, buffer.baseAddress! + filled, want, off_t(fileOffset))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path: path)
+            }
+            if got == 0 {
+                truncated = true
+                break
+            }
+            filled += got
+        }
+        let end = bufferOffset + Int64(lineStart)
+        let stop = truncated ? bufferOffset + Int64(filled) : range.upperBound
+        return LineReadResult(endOfLastLine: end, partialBytes: stop - end, truncated: truncated, stopped: false)
+    }
+}

@@ -1,0 +1,120 @@
+import ThresherJSON
+import ThresherStore
+
+/// `OUT/manifest.json`: what an output folder holds (SPEC §7). Shards are
+/// listed with counts and SHA-256; `dedupKeys` says how many entries of the
+/// key log are committed; each run adds one entry to `runs`.
+public struct Manifest: Sendable, Equatable {
+    public static let fileName = "manifest.json"
+    public static let formatVersion = 1
+
+    public var format: String
+    public var compression: String
+    public var shards: [ShardInfo] = []
+    public var dedupKeys = 0
+    /// Earlier runs' entries as canonical JSON text, kept verbatim.
+    public var runs: [String] = []
+
+    public init(format: String, compression: String) {
+        self.format = format
+        self.compression = compression
+    }
+
+    public var examples: Int { shards.reduce(0) { $0 + $1.records } }
+
+    public struct ReadError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): not a thresh manifest (\(reason)); use --full to start this folder afresh" }
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("thresh_manifest")
+        w.int(Self.formatVersion)
+        w.key("format")
+        w.string(format)
+        w.key("compression")
+        w.string(compression)
+        w.key("examples")
+        w.int(examples)
+        w.key("shard_count")
+        w.int(shards.count)
+        w.key("bytes")
+        w.int(Int(shards.reduce(0) { $0 + $1.bytes }))
+        w.key("dedup_keys")
+        w.int(dedupKeys)
+        w.key("shards")
+        w.beginArray()
+        for shard in shards {
+            w.beginObject()
+            w.key("name")
+            w.string(shard.name)
+            w.key("records")
+            w.int(shard.records)
+            w.key("bytes")
+            w.int(Int(shard.bytes))
+            w.key("uncompressed_bytes")
+            w.int(Int(shard.uncompressedBytes))
+            w.key("sha256")
+            w.string(shard.sha256)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("runs")
+        w.beginArray()
+        for run in runs { w.raw(run) }
+        w.endArray()
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var tape = JSONTape()
+            do {
+                try JSONParser.parse(buffer, into: &tape)
+            } catch {
+                throw ReadError(path: path, reason: "\(error)")
+            }
+            func fail(_ reason: String) -> ReadError { ReadError(path: path, reason: reason) }
+            let root = tape.root
+            guard tape[root].kind == .object,
+                  let version = tape.member(of: root, "thresh_manifest", in: buffer),
+                  tape.canonicalString(version, in: buffer) == String(formatVersion) else {
+                throw fail("missing or unknown thresh_manifest version")
+            }
+            func string(_ object: Int, _ key: StaticString) throws -> String {
+                guard let index = tape.member(of: object, key, in: buffer), tape[index].kind == .string else {
+                    throw fail("missing \(key)")
+                }
+                return tape.decodeString(index, in: buffer)
+            }
+            func int(_ object: Int, _ key: StaticString) throws -> Int {
+                guard let index = tape.member(of: object, key, in: buffer), tape[index].kind == .number,
+                      let value = Int(tape.canonicalString(index, in: buffer)) else {
+                    throw fail("missing \(key)")
+                }
+                return value
+            }
+            var manifest = Manifest(format: try string(root, "format"), compression: try string(root, "compression"))
+            manifest.dedupKeys = try int(root, "dedup_keys")
+            guard let shards = tape.member(of: root, "shards", in: buffer), tape[shards].kind == .array else {
+                throw fail("missing shards")
+            }
+            for shard in tape.elements(of: shards) {
+                guard tape[shard].kind == .object else { throw fail("bad shard entry") }
+                manifest.shards.append(ShardInfo(
+                    name: try string(shard, "name"), records: try int(shard, "records"),
+                    bytes: Int64(try int(shard, "bytes")), uncompressedBytes: Int64(try int(shard, "uncompressed_bytes")),
+                    sha256: try string(shard, "sha256")))
+            }
+            if let runs = tape.member(of: root, "runs", in: buffer), tape[runs].kind == .array {
+                manifest.runs = tape.elements(of: runs).map { tape.canonicalString($0, in: buffer) }
+            }
+            return manifest
+        }
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ThresherStore
+
+/// An output folder opened for one run: locked, recovered from any crash
+/// of an earlier run, with its committed manifest and dedup keys loaded.
+///
+/// Commit protocol: shards are complete under their final names first,
+/// then new keys are appended to the key log and fsynced, then the
+/// manifest is replaced atomically. Whatever a crash leaves behind that the
+/// manifest does not list is removed at the next open and redone.
+public final class OutputFolder {
+    public let path: String
+    public var shardsPath: String { path + "/shards" }
+    public var statePath: String { path + "/state" }
+    public var manifestPath: String { path + "/" + Manifest.fileName }
+    public var keyLogPath: String { statePath + "/" + KeyLog.fileName }
+    public var reportPath: String { path + "/report.json" }
+
+    public private(set) var manifest: Manifest
+    public let committedKeys: [DedupKey]
+    /// Leftovers of a crashed run removed while opening.
+    public private(set) var removedLeftovers: [String] = []
+    private let lock: OutputLock
+
+    public struct FormatMismatch: Error, CustomStringConvertible {
+        public var path: String
+        public var existing: String
+        public var requested: String
+        public var description: String {
+            "\(path) holds \(existing) output; this run asks for \(requested). Use another output folder or --full."
+        }
+    }
+
+    /// Opens (creating if needed) `path`. With `fresh`, everything thresh
+    /// wrote there before is removed first.
+    public init(path: String, format: String, compression: String, fresh: Bool) throws {
+        self.path = path
+        try OutputFile.makeDirectory(path)
+        try OutputFile.makeDirectory(path + "/state")
+        try OutputFile.makeDirectory(path + "/shards")
+        lock = try OutputLock(path: path + "/state/lock")
+        if fresh {
+            for name in Self.listDirectory(path + "/shards") { unlink(path + "/shards/" + name) }
+            unlink(path + "/" + Manifest.fileName)
+            unlink(path + "/state/" + KeyLog.fileName)
+            unlink(path + "/report.json")
+        }
+        let manifestPath = path + "/" + Manifest.fileName
+        if let bytes = try Self.readFile(manifestPath) {
+            manifest = try Manifest.decode(bytes, path: manifestPath)
+            guard manifest.format == format && manifest.compression == compression else {
+                throw FormatMismatch(
+                    path: path, existing: "\(manifest.format)/\(manifest.compression)",
+                    requested: "\(format)/\(compression)")
+            }
+        } else {
+            manifest = Manifest(format: format, compression: compression)
+        }
+        let listed = Set(manifest.shards.map(\.name))
+        for name in Self.listDirectory(path + "/shards") where !listed.contains(name) {
+            unlink(path + "/shards/" + name)
+            removedLeftovers.append("shards/" + name)
+        }
+        for name in Self.listDirectory(path + "/state") where name.hasSuffix(".tmp") {
+            unlink(path + "/state/" + name)
+            removedLeftovers.append("state/" + name)
+        }
+        committedKeys = try KeyLog.load(path: path + "/state/" + KeyLog.fileName, committed: manifest.dedupKeys)
+    }
+
+    /// Index of the next shard to write.
+    public var nextShardIndex: Int { manifest.shards.count }
+
+    /// Records a finished run: keys first, then the manifest.
+    public func commit(shards: [ShardInfo], keys: [DedupKey], run: String) throws {
+        try KeyLog.append(keys, path: keyLogPath)
+        var next = manifest
+        next.shards += shards
+        next.dedupKeys += keys.count
+        next.runs.append(run)
+        try OutputFile.writeAtomically(next.encoded(), to: manifestPath)
+        manifest = next
+    }
+
+    public func writeReport(_ bytes: [UInt8]) throws {
+        try OutputFile.writeAtomically(bytes, to: reportPath)
+    }
+
+    public func unlock() { lock.release() }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The whole file, or nil when it does not exist.
+    static func readFile(_ path: String) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw OutputError("open", path: path)
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw OutputError("read", path: path) }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import CXXHash
+
+/// The stable 128-bit identity of an example: XXH3-128 (seed 0) of its
+/// canonical form. Its 32 lowercase hex digits are the example's `id`.
+public struct DedupKey: Hashable, Sendable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Hashes `bytes` with `XXH3_128bits` from libxxhash.
+    public init(hashing bytes: [UInt8]) {
+        let hash = bytes.withUnsafeBytes { XXH3_128bits($0.baseAddress, $0.count) }
+        self.init(high: hash.high64, low: hash.low64)
+    }
+
+    /// Big-endian hex of high then low 64 bits (XXH128's canonical order).
+    public var hex: String {
+        func pad(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return pad(high) + pad(low)
+    }
+
+    /// 16 bytes, big-endian, as stored in the on-disk key log.
+    public var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+    }
+
+    public init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == 16)
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for i in 0..<8 {
+            high = high << 8 | UInt64(bytes[i])
+            low = low << 8 | UInt64(bytes[8 + i])
+        }
+        self.init(high: high, low: low)
+    }
+}

@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import Thresher
+import ThresherExtract
+import ThresherScan
+import ThresherStore
+
+extension OutputFormat: ExpressibleByArgument {}
+extension Compression: ExpressibleByArgument {}
+extension ReadMethod: ExpressibleByArgument {}
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan session archives and write deduplicated, compressed JSONL shards.",
+        discussion: """
+            ROOT is a folder of transcripts (walked recursively) or a single .jsonl file. \
+            With no ROOT, $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects is scanned.
+            Running the same command again on the same OUT adds only examples not already in it.
+            """)
+
+    @Argument(help: "Folders or files to scan, in dedup priority order.")
+    var roots: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: "Output folder (created 0700 if missing).")
+    var output: String
+
+    @Option(help: "Example format.")
+    var format: OutputFormat = .openai
+
+    @Option(help: "Shard compression: zstd, gzip or none.")
+    var compression: Compression = .zstd
+
+    @Option(help: "Compression level (zstd 1-19, default 3; gzip 1-9, default 6).")
+    var level: Int?
+
+    @Option(help: "Uncompressed bytes per shard, e.g. 128MiB, 500MB, 1G.")
+    var shardSize: String = "128MiB"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var jobs: Int = ScanConfiguration.availableCores
+
+    @Option(help: "Seconds a file must be unmodified before a turn open at its end is taken (0: off).")
+    var settle: Double = 60
+
+    @Option(help: "Select turns calling tools matching these comma-separated globs (default mcp__*).")
+    var tools: String?
+
+    @Flag(help: "Select every complete turn with at least one call (wins over --tools).")
+    var allTools = false
+
+    @Flag(help: "Drop subagent (sidechain) conversations.")
+    var noSidechains = false
+
+    @Flag(help: "Keep assistant thinking as a `reasoning` field.")
+    var keepThinking = false
+
+    @Flag(help: "Follow symbolic links while walking folders (with loop detection).")
+    var followSymlinks = false
+
+    @Flag(help: "Start OUT afresh: remove its shards, keys and manifest first.")
+    var full = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on stderr unless something failed.")
+    var quiet = false
+
+    @Flag(help: "Print the run report as JSON on stdout.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Force a read method (mmap or read).", visibility: .hidden))
+    var readMethod: ReadMethod?
+
+    @Option(help: ArgumentHelp("Read chunk size in bytes.", visibility: .hidden))
+    var chunkSize: Int?
+
+    @Option(help: ArgumentHelp("Work unit size in bytes.", visibility: .hidden))
+    var unitSize: Int?
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard settle >= 0, settle.isFinite else { throw ValidationError("--settle must be a number of seconds >= 0") }
+        if let level, !compression.levels.contains(level) {
+            throw ValidationError("--level \(level) is out of range for \(compression) (\(compression.levels.lowerBound)-\(compression.levels.upperBound))")
+        }
+        guard let size = ByteSize.parse(shardSize), size > 0 else {
+            throw ValidationError("--shard-size '\(shardSize)' is not a size (e.g. 128MiB, 500MB, 1G)")
+        }
+        if let tools, Self.globs(tools).isEmpty { throw ValidationError("--tools needs at least one glob") }
+        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
+        if let unitSize, unitSize < 1 { throw ValidationError("--unit-size must be at least 1") }
+        for root in effectiveRoots where !FileManager.default.fileExists(atPath: root) {
+            throw ValidationError(roots.isEmpty
+                ? "no ROOT given and the default archive \(root) does not exist"
+                : "root \(root) does not exist")
+        }
+    }
+
+    var effectiveRoots: [String] {
+        roots.isEmpty ? [ScanConfiguration.defaultRoot(environment: ProcessInfo.processInfo.environment)] : roots
+    }
+
+    static func globs(_ list: String) -> [String] {
+        list.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        var configuration = ScanConfiguration(roots: effectiveRoots, output: output)
+        configuration.format = format
+        configuration.compression = compression
+        configuration.level = level ?? compression.defaultLevel
+        configuration.shardSize = ByteSize.parse(shardSize)!
+        configuration.jobs = jobs
+        configuration.settle = settle
+        if allTools {
+            configuration.selector = .all
+        } else if let tools {
+            configuration.selector = .globs(Self.globs(tools))
+        }
+        configuration.includeSidechains = !noSidechains
+        configuration.keepThinking = keepThinking
+        configuration.followSymlinks = followSymlinks
+        configuration.fresh = full
+        configuration.readMethod = readMethod
+        if let chunkSize { configuration.chunkSize = chunkSize }
+        if let unitSize { configuration.unitSize = Int64(unitSize) }
+
+        let report: ScanReport
+        do {
+            report = try ScanPipeline(configuration: configuration).run()
+        } catch {
+            throw RunFailed(description: "\(error)")
+        }
+        if json {
+            FileHandle.standardOutput.write(Data(report.json()))
+        }
+        if !quiet {
+            FileHandle.standardError.write(Data((report.summary() + "\n").utf8))
+        } else if !report.problems.isEmpty {
+            FileHandle.standardError.write(Data(report.problems.map { "thresh: warning: \($0)\n" }.joined().utf8))
+        }
+    }
+}
+
+/// Sizes as people write them: `1048576`, `500KB`, `128MiB`, `1G` (K/M/G
+/// alone mean binary units).
+enum ByteSize {
+    static func parse(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        guard let value = Double(digits), value >= 0 else { return nil }
+        let unit = trimmed.dropFirst(digits.count).lowercased()
+        let multipliers: [String: Double] = [
+            "": 1, "b": 1,
+            "k": 1024, "kib": 1024, "kb": 1e3,
+            "m": Double(1 << 20), "mib": Double(1 << 20), "mb": 1e6,
+            "g": Double(1 << 30), "gib": Double(1 << 30), "gb": 1e9,
+        ]
+        guard let multiplier = multipliers[unit] else { return nil }
+        let bytes = value * multiplier
+        guard bytes < 9e18 else { return nil }
+        return Int64(bytes)
+    }
+}
