@@ -112,7 +112,9 @@ public struct LineReader: Sendable {
         fd: Int32, path: String, range: Range<Int64>,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        // No bigger than the range: small files should not cost a full chunk.
+        let initial = Int(max(1, min(Int64(chunkSize), range.upperBound - range.lowerBound)))
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: initial, alignment: 64)
         defer { buffer.deallocate() }
         var bufferOffset = range.lowerBound  // file offset of buffer[0]
         var filled = 0                       // bytes valid in buffer

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import ThresherJSON
+
+/// The tokenizer against Foundation's `JSONSerialization` on generated
+/// documents: same validity, same decoded values.
+@Suite struct JSONOracleTests {
+    /// A small deterministic generator (SplitMix64).
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    }
+
+    /// Writes a random value with random whitespace and random (valid)
+    /// escaping choices, so the same value appears in many spellings.
+    static func generate(_ r: inout Random, depth: Int, into out: inout String) {
+        func ws() { if r.chance(20) { out += [" ", "\n", "\t", "\r\n", "  "][r.below(5)] } }
+        let kind = depth > 5 ? 2 + r.below(4) : r.below(6)
+        ws()
+        switch kind {
+        case 0:
+            out += "{"
+            let n = r.below(5)
+            for i in 0..<n {
+                if i > 0 { out += "," }
+                ws()
+                string(&r, into: &out)
+                ws()
+                out += ":"
+                generate(&r, depth: depth + 1, into: &out)
+            }
+            ws()
+            out += "}"
+        case 1:
+            out += "["
+            let n = r.below(5)
+            for i in 0..<n {
+                if i > 0 { out += "," }
+                generate(&r, depth: depth + 1, into: &out)
+            }
+            ws()
+            out += "]"
+        case 2:
+            string(&r, into: &out)
+        case 3:
+            let numbers = ["0", "-0", "12", "-7", "3.25", "1e3", "-2.5E-2", "123456789", "0.001", "6.02e+23"]
+            out += numbers[r.below(numbers.count)]
+        case 4:
+            out += ["true", "false", "null"][r.below(3)]
+        default:
+            string(&r, into: &out)
+        }
+        ws()
+    }
+
+    static func string(_ r: inout Random, into out: inout String) {
+        let alphabet: [Unicode.Scalar] = ["a", "b", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "€", "😀", "\u{7F}", "\u{2028}", "k"]
+        out += "\""
+        for _ in 0..<r.below(8) {
+            let scalar = alphabet[r.below(alphabet.count)]
+            let v = scalar.value
+            switch (v, r.below(3)) {
+            case (0x22, _): out += "\\\""
+            case (0x5C, _): out += "\\\\"
+            case (0x0A, 0): out += "\\n"
+            case (0..<0x20, _): out += String(format: "\\u%04x", v)
+            case (_, 0) where v > 0xFFFF:
+                let high = 0xD800 + ((v - 0x10000) >> 10)
+                let low = 0xDC00 + ((v - 0x10000) & 0x3FF)
+                out += String(format: "\\u%04X\\u%04x", high, low)
+            case (_, 1): out += String(format: "\\u%04x", v <= 0xFFFF ? v : 0x41)
+            case (0x2F, 2): out += "\\/"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    /// Our tape as a Foundation value, for comparison with the oracle.
+    static func toFoundation(_ tape: JSONTape, _ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Any {
+        switch tape[index].kind {
+        case .object:
+            var dict: [String: Any] = [:]
+            for (k, v) in tape.uniqueMembers(of: index, in: bytes) {
+                dict[tape.decodeString(k, in: bytes)] = toFoundation(tape, v, bytes)
+            }
+            return dict
+        case .array:
+            return tape.elements(of: index).map { toFoundation(tape, $0, bytes) }
+        case .string:
+            return tape.decodeString(index, in: bytes)
+        case .number:
+            return Double(tape.canonicalString(index, in: bytes))!
+        case .true: return true
+        case .false: return false
+        case .null: return NSNull()
+        }
+    }
+
+    static func equal(_ a: Any, _ b: Any) -> Bool {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            return x.count == y.count && x.allSatisfy { key, value in y[key].map { equal(value, $0) } ?? false }
+        case (let x as [Any], let y as [Any]):
+            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (let x as String, let y as String):
+            return x == y
+        case (is NSNull, is NSNull):
+            return true
+        case (let x as Bool, let y as NSNumber):
+            // Foundation's booleans are NSNumbers of type "c".
+            return String(cString: y.objCType) == "c" && x == y.boolValue
+        case (let x as Double, let y as NSNumber):
+            return x == y.doubleValue
+        default:
+            return false
+        }
+    }
+
+    @Test func generatedDocumentsMatchJSONSerialization() throws {
+        var r = Random(state: 42)
+        for _ in 0..<3000 {
+            var text = ""
+            Self.generate(&r, depth: 0, into: &text)
+            let bytes = Array(text.utf8)
+            let oracle = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            guard case .success(let tape) = parse(bytes) else {
+                Issue.record("rejected valid JSON: \(text.debugDescription)")
+                continue
+            }
+            let ours = bytes.withUnsafeBufferPointer { Self.toFoundation(tape, tape.root, $0) }
+            #expect(Self.equal(ours, oracle), "\(text.debugDescription)")
+            // The canonical text is itself valid JSON with the same value.
+            let again = canonical(bytes)!
+            let reparsed = try JSONSerialization.jsonObject(with: Data(again.utf8), options: [.fragmentsAllowed])
+            #expect(Self.equal(ours, reparsed), "\(again.debugDescription)")
+        }
+    }
+
+    /// Single-byte corruptions of valid documents: never a crash, and the
+    /// verdict agrees with the oracle whenever our parser accepts.
+    @Test func corruptedDocumentsNeverCrashAndNeverPassWhenTheOracleRejects() throws {
+        var r = Random(state: 7)
+        let replacements: [UInt8] = Array("{}[]\":,\\ 0-.eEtfnu\u{1}x".utf8) + [0xFF, 0xC3]
+        for _ in 0..<3000 {
+            var text = ""
+            Self.generate(&r, depth: 0, into: &text)
+            var bytes = Array(text.utf8)
+            guard !bytes.isEmpty else { continue }
+            bytes[r.below(bytes.count)] = replacements[r.below(replacements.count)]
+            if case .success = parse(bytes) {
+                // Invalid UTF-8 inside strings is ours to repair, not an error; the
+                // oracle rejects it, so only compare on valid UTF-8.
+                guard let text = String(validating: bytes, as: UTF8.self) else { continue }
+                // Also ours by design: lone surrogate escapes become U+FFFD,
+                // and numbers beyond Double's range are kept as written.
+                let lowered = text.lowercased()
+                if ["\\ud8", "\\ud9", "\\uda", "\\udb", "\\udc", "\\udd", "\\ude", "\\udf"].contains(where: lowered.contains) { continue }
+                if lowered.range(of: #"e[+-]?[0-9]{3,}"#, options: .regularExpression) != nil { continue }
+                let oracle = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+                #expect(oracle != nil, "accepted what JSONSerialization rejects: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import ThresherJSON
+
+/// Parses `text` and returns the tape, or the error.
+func parse(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> Result<JSONTape, JSONSyntaxError> {
+    var tape = JSONTape()
+    do throws(JSONSyntaxError) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
+            try JSONParser.parse(buffer, into: &tape, maxDepth: maxDepth)
+        }
+        return .success(tape)
+    } catch {
+        return .failure(error)
+    }
+}
+
+/// Canonical JSON text (SPEC §5) of a document.
+func canonical(_ text: String) -> String? {
+    let bytes = Array(text.utf8)
+    return canonical(bytes)
+}
+
+func canonical(_ bytes: [UInt8]) -> String? {
+    guard case .success(let tape) = parse(bytes) else { return nil }
+    return bytes.withUnsafeBufferPointer { tape.canonicalString(tape.root, in: $0) }
+}
+
+/// The decoded text of a JSON string document such as `"a\u00e9"`.
+func decodedString(_ bytes: [UInt8]) -> String? {
+    guard case .success(let tape) = parse(bytes), tape[0].kind == .string else { return nil }
+    return bytes.withUnsafeBufferPointer { tape.decodeString(0, in: $0) }
+}
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{'a':1}", "01", "1.", ".5", "-", "1e", "1e+",
+        "+1", "NaN", "Infinity", "tru", "nul", "falsy", "\"abc", "\"a\\x\"", "\"\\u12G4\"", "\"\\u12\"", "[1 2]",
+        "{\"a\":1} x", "{\"a\":1}{}", "// c\n{}", "[\"\t\"]", "\"a\u{0001}b\"", "{\"a\":}", "[,1]", "\u{FEFF}{}",
+    ])
+    func rejectsInvalidDocuments(_ text: String) {
+        guard case .failure = parse(Array(text.utf8)) else {
+            Issue.record("accepted invalid JSON: \(text.debugDescription)")
+            return
+        }
+    }
+
+    @Test func reportsWhereAndWhy() throws {
+        guard case .failure(let error) = parse(Array("{\"a\":tru}".utf8)) else { throw Failure("accepted") }
+        #expect(error.reason == .invalidLiteral)
+        #expect(error.offset == 5)
+        #expect(error.description == "invalid literal at byte 5")
+        guard case .failure(let trailing) = parse(Array("{} x".utf8)) else { throw Failure("accepted") }
+        #expect(trailing.reason == .trailingData)
+        #expect(trailing.offset == 3)
+    }
+
+    @Test func nestingLimitCountsTheOutermostValueAsLevelOne() {
+        func nested(_ depth: Int) -> [UInt8] {
+            Array(("{\"a\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}").utf8)
+        }
+        guard case .success = parse(nested(512)) else {
+            Issue.record("rejected 512 levels")
+            return
+        }
+        guard case .failure(let error) = parse(nested(513)) else {
+            Issue.record("accepted 513 levels")
+            return
+        }
+        #expect(error.reason == .tooDeep(limit: 512))
+    }
+
+    @Test func skipsValuesAndFindsMembers() throws {
+        let bytes = Array(#"{"a":{"x":[1,2,{"y":null}]},"b":"two","a":true}"#.utf8)
+        guard case .success(let tape) = parse(bytes) else { throw Failure("rejected") }
+        bytes.withUnsafeBufferPointer { buffer in
+            // A repeated key takes its last value.
+            let a = tape.member(of: 0, "a", in: buffer)
+            #expect(a.map { tape[$0].kind } == .true)
+            let b = tape.member(of: 0, "b", in: buffer)!
+            #expect(tape.decodeString(b, in: buffer) == "two")
+            #expect(tape.member(of: 0, "c", in: buffer) == nil)
+            #expect(tape.count(of: 0) == 3)
+        }
+    }
+
+    @Test func decodesEscapes() {
+        #expect(decodedString(Array(#""a\"b\\c\/d\b\f\n\r\t""#.utf8)) == "a\"b\\c/d\u{8}\u{C}\n\r\t")
+        #expect(decodedString(Array(#""\u00e9\u20AC\ud83d\ude00""#.utf8)) == "é€😀")
+    }
+
+    @Test func loneSurrogatesBecomeReplacementCharacters() {
+        #expect(decodedString(Array(#""a\ud800b""#.utf8)) == "a\u{FFFD}b")
+        #expect(decodedString(Array(#""\udc00""#.utf8)) == "\u{FFFD}")
+        #expect(decodedString(Array(#""\ud800\ud800\udc00""#.utf8)) == "\u{FFFD}𐀀")
+        #expect(decodedString(Array(#""\ud83d\u0041""#.utf8)) == "\u{FFFD}A")
+        #expect(decodedString(Array(#""\ud83d""#.utf8)) == "\u{FFFD}")
+    }
+
+    @Test(arguments: [
+        ([0xF0, 0x9F, 0x98], "\u{FFFD}"),              // truncated 4-byte sequence: one maximal subpart
+        ([0xC0, 0xAF], "\u{FFFD}\u{FFFD}"),            // overlong: each byte invalid
+        ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}"),  // encoded surrogate
+        ([0x61, 0xFF, 0x62], "a\u{FFFD}b"),
+        ([0xE2, 0x82], "\u{FFFD}"),
+        ([0xE2, 0x82, 0xAC], "€"),
+    ] as [([UInt8], String)])
+    func invalidUTF8BecomesOneReplacementPerMaximalSubpart(_ body: [UInt8], _ expected: String) {
+        #expect(decodedString([0x22] + body + [0x22]) == expected)
+        // The same inside an escaped string takes the slow path; same answer.
+        #expect(decodedString([0x22, 0x5C, 0x6E] + body + [0x22]) == "\n" + expected)
+    }
+
+    @Test func canonicalFormIsCompactOrderedAndMinimallyEscaped() {
+        #expect(canonical(#" { "b" : 1 , "a" : [ 1.50 , -0 , 2E+3 , true , null ] } "#) == #"{"b":1,"a":[1.50,-0,2E+3,true,null]}"#)
+        #expect(canonical(#"{"k":1,"j":2,"k":3}"#) == #"{"k":3,"j":2}"#)
+        #expect(canonical(#"{"\u006b":1,"k":2}"#) == #"{"k":2}"#)
+        #expect(canonical(#""\u001F\u007f\/\u2028\u00e9""#) == "\"\\u001f\u{7F}/\u{2028}é\"")
+        #expect(canonical(#""\b\f\n\r\t\"\\""#) == #""\b\f\n\r\t\"\\""#)
+        #expect(canonical([0x22, 0xFF, 0x22]) == "\"\u{FFFD}\"")
+    }
+
+    @Test func whitespaceOnlyStrings() throws {
+        for (text, expected) in [(#""  \n\t\r""#, true), (#""\u0020\u000A""#, true), (#""""#, true),
+                                 (#"" x ""#, false), (#""\u00a0""#, false), (#""\\""#, false)] {
+            let bytes = Array(text.utf8)
+            guard case .success(let tape) = parse(bytes) else { throw Failure("rejected \(text)") }
+            #expect(bytes.withUnsafeBufferPointer { tape.isWhitespaceOnly(0, in: $0) } == expected, "\(text)")
+        }
+    }
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import ThresherScan
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every read path at every chunk size against a naive oracle.
+@Suite struct LineReaderTests {
+    struct Line: Equatable {
+        var bytes: [UInt8]
+        var offset: Int64
+    }
+
+    /// The oracle: split on `\n`, the tail after the last one is partial.
+    static func naiveLines(_ bytes: [UInt8], from: Int = 0) -> (lines: [Line], end: Int64) {
+        var lines: [Line] = []
+        var start = from
+        for i in from..<bytes.count where bytes[i] == 0x0A {
+            lines.append(Line(bytes: Array(bytes[start..<i]), offset: Int64(start)))
+            start = i + 1
+        }
+        return (lines, Int64(start))
+    }
+
+    static let cases: [(String, [UInt8])] = {
+        var r = JSONOracleTests.Random(state: 3)
+        var mixed: [UInt8] = []
+        for _ in 0..<200 {
+            mixed += (0..<r.below(300)).map { _ in UInt8(0x20 + r.below(90)) }
+            mixed.append(0x0A)
+        }
+        return [
+            ("empty", []),
+            ("no newline", Array("{\"a\":1}".utf8)),
+            ("only newlines", Array("\n\n\n".utf8)),
+            ("crlf", Array("a\r\nb\r\n".utf8)),
+            ("partial tail", Array("one\ntwo\nthr".utf8)),
+            ("mixed lengths", mixed),
+            ("3 MB line", Array("x\n".utf8) + [UInt8](repeating: 0x61, count: 3 << 20) + Array("\nend\npart".utf8)),
+        ]
+    }()
+
+    @Test(arguments: ReadMethod.allCases, [1, 2, 7, 64, 4096])
+    func matchesTheOracle(method: ReadMethod, chunk: Int) throws {
+        let dir = TemporaryDirectory()
+        for (name, bytes) in Self.cases {
+            // Big inputs at tiny chunk sizes only cost time, not coverage.
+            if bytes.count > 1 << 20 && chunk < 64 { continue }
+            let path = dir.write(name, bytes)
+            let fd = openForReading(path)
+            defer { close(fd) }
+            var seen: [Line] = []
+            let reader = LineReader(method: method, chunkSize: chunk)
+            let result = try reader.forEachLine(fd: fd, path: path, range: 0..<Int64(bytes.count)) { line, offset in
+                seen.append(Line(bytes: Array(line), offset: offset))
+                return true
+            }
+            let expected = Self.naiveLines(bytes)
+            #expect(seen == expected.lines, "\(name)")
+            #expect(result.endOfLastLine == expected.end, "\(name)")
+            #expect(result.partialBytes == Int64(bytes.count) - expected.end, "\(name)")
+            #expect(!result.truncated)
+        }
+    }
+
+    @Test(arguments: ReadMethod.allCases)
+    func startsMidFileAndStopsWhenAsked(method: ReadMethod) throws {
+        let dir = TemporaryDirectory()
+        let bytes = Array((0..<5000).map { "line \($0)\n" }.joined().utf8)
+        let path = dir.write("f", bytes)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        let start = Int64(WorkUnit.plan(file: 0, size: Int64(bytes.count), unitSize: 10_000)[1].start)
+        let first = try WorkUnit.firstLineStart(fd: fd, path: path, start: start, limit: Int64(bytes.count))
+        #expect(first >= start && bytes[Int(first) - 1] == 0x0A)
+        #expect(!bytes[Int(start - 1)..<Int(first - 1)].contains(0x0A))
+        var count = 0
+        let result = try LineReader(method: method, chunkSize: 100).forEachLine(fd: fd, path: path, range: first..<Int64(bytes.count)) { _, offset in
+            guard offset < 20_000 else { return false }
+            count += 1
+            return true
+        }
+        let expected = Self.naiveLines(bytes, from: Int(first)).lines.filter { $0.offset < 20_000 }
+        #expect(count == expected.count)
+        #expect(result.stopped)
+    }
+
+    /// Lines are shared out between units exactly once, whatever the unit size.
+    @Test(arguments: [1, 7, 64, 1000] as [Int64])
+    func unitsPartitionLines(unitSize: Int64) throws {
+        let dir = TemporaryDirectory()
+        let bytes = Self.cases[5].1 + Array("tail".utf8)
+        let path = dir.write("f", bytes)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        let size = Int64(bytes.count)
+        var all: [Line] = []
+        for unit in WorkUnit.plan(file: 0, size: size, unitSize: unitSize) {
+            let from = try WorkUnit.firstLineStart(fd: fd, path: path, start: unit.start, limit: size)
+            guard from < unit.end else { continue }
+            _ = try LineReader(method: .read, chunkSize: 64).forEachLine(fd: fd, path: path, range: from..<size) { line, offset in
+                guard offset < unit.end else { return false }
+                all.append(Line(bytes: Array(line), offset: offset))
+                return true
+            }
+        }
+        #expect(all == Self.naiveLines(bytes).lines)
+    }
+
+    @Test func readPathNoticesAFileThatShrank() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("f", "a\nb\nc\n")
+        let fd = openForReading(path)
+        defer { close(fd) }
+        let result = try LineReader(method: .read, chunkSize: 4).forEachLine(fd: fd, path: path, range: 0..<100) { _, _ in true }
+        #expect(result.truncated)
+        #expect(result.endOfLastLine == 6)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fresh temporary folder, removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/thresh-test-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes `bytes` at a path relative to this folder, creating folders.
+    @discardableResult
+    func write(_ relative: String, _ bytes: [UInt8], modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
+        let full = path + "/" + relative
+        try! FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        if let modified { try! FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: full) }
+        return full
+    }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String, modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
+        write(relative, Array(text.utf8), modified: modified)
+    }
+}
+
+/// Opens a file for reading in a test.
+func openForReading(_ path: String) -> Int32 {
+    let fd = open(path, O_RDONLY)
+    precondition(fd >= 0, "cannot open \(path)")
+    return fd
+}
