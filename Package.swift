@@ -35,6 +35,6 @@ let package = Package(
             name: "thresh",
             dependencies: ["Thresher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "CZstd", "CZlib", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]),
+        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]),
     ]
 )

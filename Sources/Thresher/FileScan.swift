@@ -68,7 +68,8 @@ final class FileScan: @unchecked Sendable {
         let unitEnd = unit.index == units.count - 1 ? limit : min(unit.end, limit)
         let from = try WorkUnit.firstLineStart(fd: fd, path: file.path, start: min(unit.start, limit), limit: limit)
         guard from < unitEnd else {
-            return (summary, LineReadResult(endOfLastLine: from, partialBytes: limit - from, truncated: false, stopped: true))
+            // No line starts here; 0 leaves the file's last line end to the other units.
+            return (summary, LineReadResult(endOfLastLine: 0, partialBytes: 0, truncated: false, stopped: true))
         }
         let reader = LineReader(method: method, chunkSize: configuration.chunkSize)
         var lineIndex = 0

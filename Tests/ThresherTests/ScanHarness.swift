@@ -66,7 +66,7 @@ struct Transcript {
     mutating func turn(_ prompt: String, tool: String = "mcp__srv__do", id: String, input: Any = ["q": 1], answer: String = "done") {
         user(prompt)
         assistant("m-\(id)", [use(id, tool, input)])
-        result(id, "result of \(id)")
+        result(id, "result for \(prompt)")
         assistant("a-\(id)", [text(answer)])
     }
 

@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+import Testing
+@testable import Thresher
+@testable import ThresherState
+import ThresherStore
+
+/// Dedup, the output folder, shards, and run-to-run behaviour (SPEC §5, §7).
+@Suite struct OutputTests {
+    static func twoTurns(_ idPrefix: String, session: String = "s-1") -> Transcript {
+        var t = Transcript()
+        t.session = session
+        t.turn("first", id: "\(idPrefix)1", input: ["n": 1])
+        t.turn("second", id: "\(idPrefix)2", input: ["n": 2])
+        return t
+    }
+
+    @Test func duplicatesAcrossFilesKeepTheFirstInPathOrder() throws {
+        // Same messages, different call ids, sessions and line numbers.
+        var replay = Self.twoTurns("x", session: "s-2")
+        replay.lines.insert(Transcript.json(["type": "summary", "summary": "resumed"]), at: 0)
+        let run = try scan([("b/later.jsonl", replay.contents), ("a/earlier.jsonl", Self.twoTurns("c").contents)])
+        #expect(run.examples.count == 2)
+        #expect(run.metadata.allSatisfy { $0["file"] as? String == "a/earlier.jsonl" })
+        #expect(run.report.duplicatesThisRun == 2)
+        #expect(Set(run.examples.map { $0["id"] as! String }).count == 2)
+    }
+
+    @Test func rootsGivenFirstWinDuplicates() throws {
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
+        first.write("z.jsonl", Self.twoTurns("c", session: "from-first").contents)
+        second.write("a.jsonl", Self.twoTurns("c", session: "from-second").contents)
+        var configuration = ScanConfiguration(roots: [second.path, first.path], output: first.path + "-out")
+        configuration.settle = 0
+        configuration.compression = .none
+        _ = try ScanPipeline(configuration: configuration).run()
+        let examples = try readExamples(first.path + "-out")
+        #expect(examples.map { ($0["metadata"] as! [String: Any])["session_id"] as! String } == ["from-second", "from-second"])
+        try? FileManager.default.removeItem(atPath: first.path + "-out")
+    }
+
+    @Test func aSecondRunWritesNothingTwice() throws {
+        let first = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
+        let again = try rescan(first.archive)
+        #expect(again.report.examplesWritten == 0)
+        #expect(again.report.duplicatesEarlierRuns == 2)
+        #expect(again.examples.count == 2)
+        // New turns appended later are added in a new shard.
+        var more = Self.twoTurns("c")
+        more.turn("third", id: "c3", input: ["n": 3])
+        first.archive.write("p/s.jsonl", more.contents)
+        let third = try rescan(first.archive)
+        #expect(third.report.examplesWritten == 1)
+        #expect(third.examples.count == 3)
+        let manifest = try manifestJSON(first.out)
+        #expect((manifest["runs"] as! [Any]).count == 3)
+        #expect((manifest["shards"] as! [Any]).count == 2)
+        #expect(manifest["examples"] as? Int == 3)
+        #expect(manifest["dedup_keys"] as? Int == 3)
+    }
+
+    @Test func fullStartsAfresh() throws {
+        let first = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
+        let again = try rescan(first.archive) { $0.fresh = true }
+        #expect(again.report.examplesWritten == 2)
+        #expect(again.examples.count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: first.out + "/shards") == ["part-00000.jsonl"])
+    }
+
+    @Test func filesAreOwnerOnlyAndTheManifestDescribesThem() throws {
+        let run = try scan([("p/s.jsonl", Self.twoTurns("c").contents)]) { $0.compression = .zstd }
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
+        }
+        for folder in ["", "/shards", "/state"] { #expect(try mode(run.out + folder) == 0o700) }
+        for file in ["/manifest.json", "/report.json", "/state/keys.bin", "/shards/part-00000.jsonl.zst"] {
+            #expect(try mode(run.out + file) == 0o600, "\(file)")
+        }
+        let manifest = try manifestJSON(run.out)
+        let shard = (manifest["shards"] as! [[String: Any]])[0]
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/" + (shard["name"] as! String)))
+        #expect(shard["sha256"] as? String == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        #expect(shard["bytes"] as? Int == bytes.count)
+        #expect(shard["records"] as? Int == 2)
+        #expect(shard["uncompressed_bytes"] as? Int == (try decompress(Array(bytes), name: ".zst")).count)
+        #expect(manifest["format"] as? String == "openai")
+    }
+
+    @Test func shardsRollOverAtTheShardSize() throws {
+        var t = Transcript()
+        for i in 0..<7 { t.turn("prompt \(i)", id: "c\(i)") }
+        let run = try scan(t) { $0.shardSize = 1500 }
+        let shards = try manifestJSON(run.out)["shards"] as! [[String: Any]]
+        #expect(shards.count > 1)
+        #expect(shards.map { $0["records"] as! Int }.reduce(0, +) == 7)
+        // A shard only exceeds the size when one example alone is larger.
+        for shard in shards where (shard["records"] as! Int) > 1 { #expect((shard["uncompressed_bytes"] as! Int) <= 1500) }
+        #expect(run.examples.map { ($0["messages"] as! [[String: Any]])[0]["content"] as! String } == (0..<7).map { "prompt \($0)" })
+    }
+
+    @Test(arguments: [Compression.zstd, .gzip])
+    func compressedShardsHoldTheSameLines(compression: Compression) throws {
+        var t = Transcript()
+        for i in 0..<20 { t.turn("prompt \(i) " + String(repeating: "é", count: i * 50), id: "c\(i)") }
+        let plain = try scan(t)
+        let packed = try scan(t) { $0.compression = compression }
+        #expect((packed.examples as NSArray) == (plain.examples as NSArray))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: packed.out + "/shards") == ["part-00000" + compression.fileExtension])
+    }
+
+    @Test func outputDoesNotDependOnJobsUnitsOrReadMethod() throws {
+        let dir = TemporaryDirectory()
+        for f in 0..<6 {
+            var t = Transcript()
+            t.session = "s\(f)"
+            for i in 0..<15 { t.turn("file \(f) prompt \(i)", id: "c\(i)", input: ["f": f, "i": i]) }
+            t.raw("{broken")
+            dir.write("p\(f % 2)/s\(f).jsonl", t.contents + "{\"partial")
+        }
+        func shardBytes(_ configure: (inout ScanConfiguration) -> Void) throws -> (Data, ScanReport) {
+            let run = try rescan(dir) { $0.fresh = true; configure(&$0) }
+            return (try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")), run.report)
+        }
+        let (reference, report) = try shardBytes { $0.jobs = 1 }
+        #expect(report.examplesWritten == 90)
+        for variant: (inout ScanConfiguration) -> Void in [
+            { $0.jobs = 4 },
+            { $0.jobs = 3; $0.unitSize = 700 },
+            { $0.jobs = 2; $0.unitSize = 1; $0.readMethod = .mmap; $0.chunkSize = 64 },
+            { $0.readMethod = .read; $0.chunkSize = 7 },
+        ] {
+            let (bytes, other) = try shardBytes(variant)
+            #expect(bytes == reference)
+            #expect(other.counters == report.counters)
+            #expect(other.malformedSamples == report.malformedSamples)
+        }
+    }
+
+    @Test func leftoversOfACrashedRunAreRemoved() throws {
+        let run = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
+        FileManager.default.createFile(atPath: run.out + "/shards/part-00001.jsonl.partial", contents: Data("x".utf8))
+        FileManager.default.createFile(atPath: run.out + "/shards/part-00001.jsonl", contents: Data("x".utf8))
+        // Keys appended by a run that never committed its manifest.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: run.out + "/state/keys.bin"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 7, count: 16))
+        try handle.close()
+        let again = try rescan(run.archive)
+        #expect(Set(again.report.removedLeftovers) == ["shards/part-00001.jsonl.partial", "shards/part-00001.jsonl"])
+        #expect(again.examples.count == 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: run.out + "/state/keys.bin")[.size] as? Int == 32)
+    }
+
+    @Test func aSecondConcurrentRunStopsAtOnce() throws {
+        let run = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
+        let lock = try OutputLock(path: run.out + "/state/lock")
+        #expect(throws: OutputLock.Busy.self) { try rescan(run.archive) }
+        lock.release()
+        #expect(try rescan(run.archive).report.duplicatesEarlierRuns == 2)
+    }
+
+    @Test func anOutputFolderKeepsItsFormatAndCompression() throws {
+        let run = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
+        #expect(throws: OutputFolder.FormatMismatch.self) { try rescan(run.archive) { $0.compression = .gzip } }
+    }
+
+    @Test func unreadableEntriesAreReportedAndTheRestIsProcessed() throws {
+        let dir = TemporaryDirectory()
+        dir.write("p/good.jsonl", Self.twoTurns("c").contents)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/p/dangling.jsonl", withDestinationPath: dir.path + "/nowhere")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/p/loop", withDestinationPath: dir.path + "/p")
+        let run = try rescan(dir) { $0.followSymlinks = true }
+        #expect(run.examples.count == 2)
+        #expect(run.report.problems.contains { $0.contains("dangling.jsonl") && $0.contains("broken symbolic link") })
+        #expect(run.report.problems.contains { $0.contains("loop") })
+        let plain = try rescan(dir) { $0.fresh = true }
+        #expect(plain.report.problems.isEmpty)
+        #expect(plain.report.files == 1)
+    }
+
+    @Test func theReportAddsUp() throws {
+        var t = Transcript()
+        t.turn("a", id: "c1")
+        t.turn("a", id: "c2")
+        t.raw("nope")
+        t.raw("")
+        t.user("open")
+        let run = try scan(t)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.out + "/report.json"))) as! [String: Any]
+        let records = (report["records"] as! [String: Int]).values.reduce(0, +)
+        #expect(report["lines"] as? Int == records + (report["malformed"] as! Int) + (report["blank_lines"] as! Int))
+        let duplicates = report["duplicates"] as! [String: Int]
+        #expect(report["selected"] as? Int == (report["examples_written"] as! Int) + duplicates["this_run"]! + duplicates["earlier_runs"]!)
+        #expect(report["malformed_samples"] as? [String] == ["p/s.jsonl:9: invalid literal at byte 0"])
+        #expect((report["turns"] as! [String: Int])["no_answer"] == 1)
+        #expect(report["calls_per_mcp_server"] as? [String: Int] == ["srv": 1])
+    }
+}
+
+func manifestJSON(_ out: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
+}
