@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// `thresh` as a user runs it: exit codes and messages.
+@Suite struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `thresh` binary built next to this test bundle.
+    static var binary: String {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [bundleDir.appendingPathComponent("thresh").path,
+                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/thresh").standardized.path]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func archive() -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        t.turn("go", tool: "mcp__s__x", id: "c1")
+        dir.write("p/s.jsonl", t.contents)
+        return dir
+    }
+
+    @Test func aSuccessfulRunExitsZeroAndSummarizes() throws {
+        let dir = Self.archive()
+        let outcome = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--json"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains("wrote 1 examples in 1 shards"))
+        let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        #expect(report["examples_written"] as? Int == 1)
+        let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--quiet"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty)
+    }
+
+    @Test(arguments: [
+        (["scan", "/nonexistent/archive", "-o", "/tmp/x"], "root /nonexistent/archive does not exist"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--jobs", "0"], "--jobs must be at least 1"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--level", "42"], "--level 42 is out of range for zstd"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--compression", "gzip", "--level", "12"], "out of range for gzip"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--shard-size", "lots"], "--shard-size 'lots' is not a size"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--compression", "lz4"], "lz4"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--format", "yaml"], "yaml"),
+        (["scan", "ARCHIVE", "-o", "OUT", "--settle", "-1"], "--settle"),
+        (["scan", "ARCHIVE"], "--output"),
+    ])
+    func badUsageExitsTwo(_ arguments: [String], _ message: String) throws {
+        let dir = Self.archive()
+        let outcome = try Self.run(arguments.map {
+            $0.replacingOccurrences(of: "ARCHIVE", with: dir.path).replacingOccurrences(of: "OUT", with: dir.path + "/out")
+        })
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+    }
+
+    @Test func anUnwritableOutputExitsOneNamingThePath() throws {
+        let dir = Self.archive()
+        dir.write("blocker", "a file where a folder should be")
+        let outcome = try Self.run(["scan", dir.path, "-o", dir.path + "/blocker/out", "--settle", "0"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains(dir.path + "/blocker/out"), "\(outcome.stderr)")
+    }
+
+    @Test func helpAndVersionSucceed() throws {
+        let help = try Self.run(["scan", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--shard-size"))
+        #expect(try Self.run(["--version"]).status == 0)
+    }
+}
