@@ -110,11 +110,14 @@ public struct ScanReport: Sendable {
     public func summary() -> String {
         let c = counters
         var lines: [String] = []
-        lines.append("thresh: \(files) files, \(megabytes(bytesRead)), \(c.lines) lines in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
+        lines.append("thresh: \(plural(files, "file")), \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
         lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
-        lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(examplesWritten) examples in \(shardsWritten.count) shards to \(output) (\(examplesInOutput) in all)")
+        lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(plural(examplesWritten, "example")) in \(plural(shardsWritten.count, "shard")) to \(output) (\(examplesInOutput) in all)")
+        if c.partialLines > 0 {
+            lines.append("  \(plural(c.partialLines, "file")) end in a partial line, left for the next run")
+        }
         if c.malformedCount > 0 {
-            lines.append("  \(c.malformedCount) malformed lines skipped, first ones:")
+            lines.append("  \(plural(c.malformedCount, "malformed line")) skipped:")
             for sample in malformedSamples.prefix(5) { lines.append("    \(sample)") }
         }
         if !problems.isEmpty {
@@ -122,6 +125,10 @@ public struct ScanReport: Sendable {
             for problem in problems.prefix(10) { lines.append("    \(problem)") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     private func megabytes(_ bytes: Int64) -> String {

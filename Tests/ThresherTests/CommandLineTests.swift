@@ -45,7 +45,7 @@ import Testing
         let dir = Self.archive()
         let outcome = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--json"])
         #expect(outcome.status == 0)
-        #expect(outcome.stderr.contains("wrote 1 examples in 1 shards"))
+        #expect(outcome.stderr.contains("wrote 1 example in 1 shard to"))
         let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
         #expect(report["examples_written"] as? Int == 1)
         let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--quiet"])

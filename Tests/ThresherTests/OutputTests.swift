@@ -201,3 +201,24 @@ import ThresherStore
 func manifestJSON(_ out: String) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
 }
+
+/// The bundled demo archive against its reviewed output, byte for byte.
+@Suite struct GoldenOutputTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures").standardized.path
+
+    @Test func theDemoArchiveGivesItsReviewedExamples() throws {
+        let out = TemporaryDirectory()
+        var configuration = ScanConfiguration(roots: [Self.fixtures + "/demo-archive"], output: out.path + "/out")
+        configuration.settle = 0
+        configuration.compression = .none
+        let report = try ScanPipeline(configuration: configuration).run()
+        let written = try Data(contentsOf: URL(fileURLWithPath: out.path + "/out/shards/part-00000.jsonl"))
+        let expected = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/demo-archive.expected.jsonl"))
+        #expect(written == expected)
+        #expect(report.duplicatesThisRun == 1)
+        #expect(report.counters.malformedCount == 1)
+        #expect(report.counters.partialLines == 1)
+        #expect(report.counters.turnsInterrupted == 1)
+    }
+}
