@@ -71,13 +71,22 @@ final class FileScan: @unchecked Sendable {
             // No line starts here; 0 leaves the file's last line end to the other units.
             return (summary, LineReadResult(endOfLastLine: 0, partialBytes: 0, truncated: false, stopped: true))
         }
-        let reader = LineReader(method: method, chunkSize: configuration.chunkSize)
         var lineIndex = 0
-        let result = try reader.forEachLine(fd: fd, path: file.path, range: from..<limit) { line, offset in
-            guard offset < unitEnd else { return false }
-            scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
-            lineIndex += 1
-            return true
+        func read(_ method: ReadMethod) throws -> LineReadResult {
+            try LineReader(method: method, chunkSize: configuration.chunkSize)
+                .forEachLine(fd: fd, path: file.path, range: from..<limit) { line, offset in
+                    guard offset < unitEnd else { return false }
+                    scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
+                    lineIndex += 1
+                    return true
+                }
+        }
+        let result: LineReadResult
+        do {
+            result = try read(method)
+        } catch let error as SystemError where error.operation == "mmap" && lineIndex == 0 {
+            // Some files cannot be mapped (special file systems): read them instead.
+            result = try read(.read)
         }
         return (summary, result)
     }

@@ -37,12 +37,12 @@ final class ScanScheduler: @unchecked Sendable {
         window = max(4, configuration.jobs * 4)
     }
 
-    /// Starts `jobs` worker threads; they end when every unit is done.
+    /// Starts `jobs` workers on Dispatch (a parallel-for off the calling
+    /// thread, which stays free to write); they end when every unit is done.
     func startWorkers() {
-        for _ in 0..<configuration.jobs {
-            let thread = Thread { [self] in work() }
-            thread.stackSize = 8 << 20
-            thread.start()
+        let jobs = configuration.jobs
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            DispatchQueue.concurrentPerform(iterations: jobs) { _ in work() }
         }
     }
 

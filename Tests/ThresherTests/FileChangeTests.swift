@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Thresher
+@testable import ThresherExtract
+@testable import ThresherScan
+
+/// Files that change while thresh reads them, and lines of many megabytes.
+@Suite struct FileChangeTests {
+    static func discovered(_ path: String) throws -> TranscriptFile {
+        try #require(try Discovery().discover(roots: [path]).files.first)
+    }
+
+    static func settledConfiguration() -> ScanConfiguration {
+        var configuration = ScanConfiguration(roots: [], output: "")
+        configuration.settle = 0
+        configuration.selector = .all
+        return configuration
+    }
+
+    /// Phase 1 and 2 of one file, with `between` run after discovery.
+    static func scanFile(_ file: TranscriptFile, method: ReadMethod, between: () throws -> Void = {}) throws -> FileResult {
+        var configuration = settledConfiguration()
+        configuration.readMethod = method
+        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: configuration.unitSize))
+        try between()
+        scan.open(configuration: configuration, now: Date().timeIntervalSince1970)
+        var scanner = RecordScanner()
+        for unit in scan.units {
+            let (summary, read) = try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
+            _ = scan.complete(unit, summary: summary, read: read)
+        }
+        return scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970)
+    }
+
+    @Test(arguments: ReadMethod.allCases)
+    func bytesAppendedAfterDiscoveryWaitForTheNextRun(method: ReadMethod) throws {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        t.turn("one", id: "c1")
+        let path = dir.write("s.jsonl", t.contents)
+        let file = try Self.discovered(path)
+        var more = t
+        more.turn("two", id: "c2")
+        let result = try Self.scanFile(file, method: method) {
+            dir.write("s.jsonl", more.contents)
+        }
+        #expect(result.examples.count == 1)
+        #expect(result.bytesRead == Int64(t.contents.utf8.count))
+        #expect(result.resumeOffset == Int64(t.contents.utf8.count))
+        #expect(result.problem == nil)
+    }
+
+    @Test(arguments: ReadMethod.allCases)
+    func aFileTruncatedAfterDiscoveryIsReadAsItIsNow(method: ReadMethod) throws {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        t.turn("one", id: "c1")
+        t.turn("two", id: "c2")
+        let path = dir.write("s.jsonl", t.contents)
+        let file = try Self.discovered(path)
+        let result = try Self.scanFile(file, method: method) {
+            dir.write("s.jsonl", t.lines[0..<4].map { $0 + "\n" }.joined())
+        }
+        #expect(result.examples.count == 1)
+        #expect(result.problem == nil)
+    }
+
+    @Test func aFileRewrittenBetweenThePhasesIsReportedNotTrusted() throws {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        t.turn("one", id: "c1")
+        let path = dir.write("s.jsonl", t.contents)
+        let file = try Self.discovered(path)
+        var configuration = Self.settledConfiguration()
+        configuration.readMethod = .read
+        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: 1 << 20))
+        scan.open(configuration: configuration, now: Date().timeIntervalSince1970)
+        var scanner = RecordScanner()
+        let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration)
+        _ = scan.complete(scan.units[0], summary: summary, read: read)
+        // Same inode, new bytes: the spans phase 1 kept no longer hold JSON values.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data(repeating: 0x20, count: t.contents.utf8.count))
+        try handle.close()
+        let result = scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970)
+        #expect(result.examples.isEmpty)
+        #expect(result.problem?.contains("file changed while being read") == true)
+    }
+
+    @Test(arguments: ReadMethod.allCases, [64, 1 << 16])
+    func multiMegabyteLinesAreNormal(method: ReadMethod, chunk: Int) throws {
+        var t = Transcript()
+        let image = String(repeating: "iVBORw0KGgo", count: 300_000)  // ~3.3 MB
+        t.user([text("Describe this"), ["type": "image", "source": ["type": "base64", "data": image]]])
+        t.assistant("A", [use("c1", "mcp__vision__ocr", ["data": image])])
+        t.result("c1", [text("a cat"), ["type": "image", "source": ["data": image]]])
+        t.assistant("B", [text("A cat.")])
+        let run = try scan(t) { $0.readMethod = method; $0.chunkSize = chunk; $0.unitSize = 1 << 20 }
+        let messages = try #require(run.messages.first)
+        #expect(messages[0]["content"] as? String == "Describe this\n\n[image]")
+        let arguments = ((messages[1]["tool_calls"] as! [[String: Any]])[0]["function"] as! [String: Any])["arguments"] as! String
+        #expect(arguments.utf8.count == image.utf8.count + 11)
+        #expect(messages[2]["content"] as? String == "a cat\n[image]")
+        #expect(run.report.counters.lines == 4)
+    }
+}
