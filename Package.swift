@@ -22,11 +22,11 @@ let package = Package(
         .target(
             name: "ThresherStore",
             dependencies: [
-                "CZstd", "CZlib", "CXXHash",
+                "ThresherScan", "CZstd", "CZlib", "CXXHash",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "ThresherState", dependencies: ["ThresherJSON", "ThresherStore"]),
+        .target(name: "ThresherState", dependencies: ["ThresherScan", "ThresherJSON", "ThresherStore"]),
         .target(
             name: "Thresher",
             dependencies: ["ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]

@@ -28,7 +28,7 @@ public struct TranscriptFile: Sendable, Hashable {
     }
 }
 
-/// An error from a system call, with the path it concerned.
+/// An error from a system call (reading or writing), with the path it concerned.
 public struct SystemError: Error, Sendable, CustomStringConvertible {
     public var operation: String
     public var path: String

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThresherScan
 import ThresherStore
 
 /// `OUT/state/keys.bin`: the dedup keys of every example in OUT, 16 bytes
@@ -15,24 +16,24 @@ public enum KeyLog {
         let fd = open(path, O_RDWR | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT && committed == 0 { return [] }
-            throw OutputError("open key log", path: path)
+            throw SystemError("open key log", path: path)
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw OutputError("stat", path: path) }
+        guard fstat(fd, &info) == 0 else { throw SystemError("stat", path: path) }
         let wanted = committed * 16
         guard Int(info.st_size) >= wanted else {
-            throw OutputError("read key log (shorter than the manifest says)", path: path, code: EIO)
+            throw SystemError("read key log (shorter than the manifest says)", path: path, code: EIO)
         }
         if Int(info.st_size) > wanted {
-            guard ftruncate(fd, off_t(wanted)) == 0 else { throw OutputError("truncate", path: path) }
+            guard ftruncate(fd, off_t(wanted)) == 0 else { throw SystemError("truncate", path: path) }
         }
         var bytes = [UInt8](repeating: 0, count: wanted)
         var done = 0
         while done < wanted {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(done)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw OutputError("read", path: path) }
+            guard n > 0 else { throw SystemError("read", path: path) }
             done += n
         }
         return bytes.withUnsafeBytes { raw in
@@ -44,7 +45,7 @@ public enum KeyLog {
     public static func append(_ keys: [DedupKey], path: String) throws {
         guard !keys.isEmpty else { return }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw OutputError("open key log", path: path) }
+        guard fd >= 0 else { throw SystemError("open key log", path: path) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(keys.count * 16)
@@ -53,9 +54,9 @@ public enum KeyLog {
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw OutputError("write", path: path) }
+            guard n > 0 else { throw SystemError("write", path: path) }
             done += n
         }
-        guard fsync(fd) == 0 else { throw OutputError("fsync", path: path) }
+        guard fsync(fd) == 0 else { throw SystemError("fsync", path: path) }
     }
 }

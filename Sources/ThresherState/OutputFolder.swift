@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThresherScan
 import ThresherStore
 
 /// An output folder opened for one run: locked, recovered from any crash
@@ -108,7 +109,7 @@ public final class OutputFolder {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
-            throw OutputError("open", path: path)
+            throw SystemError("open", path: path)
         }
         defer { close(fd) }
         var bytes: [UInt8] = []
@@ -116,7 +117,7 @@ public final class OutputFolder {
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw OutputError("read", path: path) }
+            guard n >= 0 else { throw SystemError("read", path: path) }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
         }

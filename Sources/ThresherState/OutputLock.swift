@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThresherScan
 import ThresherStore
 
 /// One run per output folder: an exclusive `flock` on `OUT/state/lock`,
@@ -18,13 +19,13 @@ public final class OutputLock {
     public init(path: String) throws {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw OutputError("open lock", path: path) }
+        guard fd >= 0 else { throw SystemError("open lock", path: path) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             close(fd)
             fd = -1
             if code == EWOULDBLOCK { throw Busy(path: path) }
-            throw OutputError("lock", path: path, code: code)
+            throw SystemError("lock", path: path, code: code)
         }
     }
 
