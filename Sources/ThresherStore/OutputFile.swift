@@ -36,7 +36,12 @@ public final class OutputFile {
     }
 
     public func write(_ bytes: [UInt8]) throws(SystemError) {
-        try bytes.withUnsafeBytes { (raw) throws(SystemError) in try write(raw) }
+        // Capture the result rather than throw through `withUnsafeBytes`, which is untyped.
+        let failure: SystemError? = bytes.withUnsafeBytes { raw in
+            do { try write(raw) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     /// fsync, then close.
