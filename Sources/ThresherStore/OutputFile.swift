@@ -38,7 +38,7 @@ public final class OutputFile {
     public func write(_ bytes: [UInt8]) throws(SystemError) {
         // Capture the result rather than throw through `withUnsafeBytes`, which is untyped.
         let failure: SystemError? = bytes.withUnsafeBytes { raw in
-            do { try write(raw) } catch { return error }
+            do throws(SystemError) { try write(raw) } catch { return error }
             return nil
         }
         if let failure { throw failure }
