@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "ThresherSynth", dependencies: ["ThresherScan", "ThresherStore"]),
         .target(name: "ThresherState", dependencies: ["ThresherScan", "ThresherJSON", "ThresherStore"]),
         .target(
             name: "Thresher",
@@ -33,8 +34,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "thresh",
-            dependencies: ["Thresher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Thresher", "ThresherSynth", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState"]),
+        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState", "ThresherSynth"]),
     ]
 )

@@ -52,6 +52,13 @@ public final class OutputFile {
         guard result == 0 else { throw SystemError("close", path: path) }
     }
 
+    /// Close without fsync, for scratch data that need not survive a crash.
+    public func closeWithoutSync() throws(SystemError) {
+        let result = Glibc.close(fd)
+        fd = -1
+        guard result == 0 else { throw SystemError("close", path: path) }
+    }
+
     /// Renames a finished file into place and fsyncs its folder, so the
     /// new name survives a crash.
     public static func commit(_ from: String, to: String) throws(SystemError) {
