@@ -110,7 +110,11 @@ final class FileScan: @unchecked Sendable {
     /// Phase 2: streams, turns and examples from all units' summaries.
     func assemble(configuration: ScanConfiguration, now: Double) -> FileResult {
         var result = FileResult(file: file)
-        defer { closeFile() }
+        // Summaries are done with once assembled; the scan object lives on until the run ends.
+        defer {
+            closeFile()
+            summaries = []
+        }
         if let openProblem {
             result.problem = openProblem
             return result

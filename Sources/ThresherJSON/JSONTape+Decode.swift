@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Lazy decoding: turning raw string ranges into valid UTF-8, and writing
 /// values in canonical form (SPEC §5). Only values that are kept get here.
 extension JSONTape {
@@ -112,12 +116,12 @@ extension JSONTape {
         var i = 0
         let n = raw.count
         while i < n {
-            let b = raw[i]
-            guard b == 0x5C else {
-                out.append(b)
-                i += 1
-                continue
-            }
+            // Copy the run up to the next backslash in one go.
+            let rest = UnsafeRawPointer(raw.baseAddress! + i)
+            let next = memchr(rest, 0x5C, n - i).map { $0 - UnsafeMutableRawPointer(mutating: rest) + i } ?? n
+            if next > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<next])) }
+            i = next
+            guard i < n else { break }
             // safe: the parser validated every escape, so raw[i + 1] exists.
             let e = raw[i + 1]
             i += 2

@@ -122,27 +122,39 @@ public struct JSONWriter: Sendable {
     /// `value` must be valid UTF-8 (String storage or decoded bytes).
     public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
-        var runStart = 0
-        for i in 0..<value.count {
-            let b = value[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i])) }
-            runStart = i + 1
-            out.append(0x5C)
-            switch b {
-            case 0x22: out.append(0x22)
-            case 0x5C: out.append(0x5C)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "f"))
-            default:
-                let digits: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, digits[Int(b >> 4)], digits[Int(b & 0xF)]])
-            }
+        guard let base = value.baseAddress else {
+            out.append(0x22)
+            return
         }
-        if runStart < value.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart...])) }
+        var runStart = 0
+        var ignored: UInt8 = 0
+        while true {
+            let i = ByteScan.firstSpecial(base, from: runStart, to: value.count, highBits: &ignored)
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            guard i < value.count else { break }
+            appendEscape(value[i], to: &out)
+            runStart = i + 1
+        }
         out.append(0x22)
+    }
+
+    private static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
+        out.append(0x5C)
+        switch b {
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+            let digits: StaticString = "0123456789abcdef"
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(digits.utf8Start[Int(b >> 4)])
+            out.append(digits.utf8Start[Int(b & 0xF)])
+        }
     }
 }

@@ -81,7 +81,8 @@ public struct LineReader: Sendable {
             let wanted = max(searchFrom + windowLength, lineStart + Int64(chunkSize))
             let mapEnd = min(range.upperBound, wanted)
             let length = Int(mapEnd - mapStart)
-            guard let raw = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(mapStart)),
+            // MAP_POPULATE maps the window in one go: far cheaper than a fault per page.
+            guard let raw = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(mapStart)),
                   raw != MAP_FAILED else {
                 throw SystemError("mmap", path: path)
             }
