@@ -1,10 +1,21 @@
 import ThresherExtract
 import ThresherScan
+import ThresherStore
+
+/// An example ready for the writer: its dedup key and its formatted line,
+/// both made by the worker that assembled the file.
+public struct PreparedExample: Sendable {
+    public var key: DedupKey
+    /// One JSON line in the run's format, newline included.
+    public var line: [UInt8]
+    /// The names of its calls, in order, for the report's tallies.
+    public var callNames: [String]
+}
 
 /// Everything the scan of one transcript produced, handed to the writer.
 public struct FileResult: Sendable {
     public var file: TranscriptFile
-    public var examples: [Example] = []
+    public var examples: [PreparedExample] = []
     public var counters = ExtractCounters()
     public var bytesRead: Int64 = 0
     /// Where the next incremental reading of this file would start: the

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import ThresherExtract
+import ThresherJSON
 import ThresherScan
+import ThresherStore
 
 /// One transcript in the middle of being scanned: its open descriptor, the
 /// byte limit fixed when it was opened, and the summaries of its units as
@@ -149,7 +151,7 @@ final class FileScan: @unchecked Sendable {
             let settled = configuration.settle <= 0 || now - file.modificationTime >= configuration.settle
             let pendingFrom = try assembler.finish(settled: settled)
             result.resumeOffset = pendingFrom ?? endOfLastLine
-            result.examples = assembler.examples
+            result.examples = Self.prepare(assembler.examples, format: configuration.format)
         } catch {
             unitProblems.append("\(error)")
             result.examples = []
@@ -157,6 +159,20 @@ final class FileScan: @unchecked Sendable {
         result.counters.merge(assembler.counters)
         if !unitProblems.isEmpty { result.problem = unitProblems.joined(separator: "; ") }
         return result
+    }
+
+    /// Hashes and formats examples here, on the worker, so the writer
+    /// thread only dedups and compresses.
+    static func prepare(_ examples: [Example], format: OutputFormat) -> [PreparedExample] {
+        var writer = JSONWriter(capacity: 1 << 16)
+        return examples.map { example in
+            let key = DedupKey(hashing: example.canonicalForm())
+            writer.reset()
+            format.write(example, id: key.hex, to: &writer)
+            var names: [String] = []
+            for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
+            return PreparedExample(key: key, line: writer.bytes, callNames: names)
+        }
     }
 
     /// Reads a span's bytes again for decoding (pread: safe if the file changed).

@@ -43,7 +43,6 @@ public struct ScanPipeline {
             shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex)
         let scheduler = ScanScheduler(files: discovery.files, configuration: configuration, now: now)
         scheduler.startWorkers()
-        var writer = JSONWriter(capacity: 1 << 16)
         while let result = scheduler.nextResult() {
             report.files += 1
             report.bytesRead += result.bytesRead
@@ -53,25 +52,20 @@ public struct ScanPipeline {
             }
             if let problem = result.problem { report.problems.append("\(result.file.path): \(problem)") }
             for example in result.examples {
-                let key = DedupKey(hashing: example.canonicalForm())
-                if earlier.contains(key) {
+                if earlier.contains(example.key) {
                     report.duplicatesEarlierRuns += 1
                     continue
                 }
-                guard seen.insert(key).inserted else {
+                guard seen.insert(example.key).inserted else {
                     report.duplicatesThisRun += 1
                     continue
                 }
-                newKeys.append(key)
-                writer.reset()
-                configuration.format.write(example, id: key.hex, to: &writer)
-                try shards.write(line: writer.bytes)
+                newKeys.append(example.key)
+                try shards.write(line: example.line)
                 report.examplesWritten += 1
-                for case .assistant(_, let calls, _) in example.messages {
-                    for call in calls {
-                        perTool.add(call.name)
-                        if let server = Example.mcpServer(of: call.name) { perServer.add(server) }
-                    }
+                for name in example.callNames {
+                    perTool.add(name)
+                    if let server = Example.mcpServer(of: name) { perServer.add(server) }
                 }
             }
         }

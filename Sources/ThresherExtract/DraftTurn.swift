@@ -1,3 +1,5 @@
+import ThresherJSON
+
 /// A turn being assembled from summaries; nothing in it is decoded yet.
 struct DraftTurn {
     enum Outcome { case complete, interrupted, unansweredCall, noAnswer }
@@ -121,7 +123,7 @@ struct DraftTurn {
                 next += 1
             }
         }
-        var out: [ExampleMessage] = [.user(text: prompt.text)]
+        var out: [ExampleMessage] = [.user(text: JSONText(prompt.text))]
         var model: String?
         var sawAssistant = false
         var tools: [String] = []
@@ -134,8 +136,8 @@ struct DraftTurn {
                     sawAssistant = true
                     model = try decoder.string(a.model)
                 }
-                let text = try a.texts.isEmpty ? nil : a.texts.map { try decoder.string($0) ?? "" }.joined(separator: "\n\n")
-                let reasoning = try a.thinking.isEmpty ? nil : a.thinking.map { try decoder.string($0) ?? "" }.joined(separator: "\n\n")
+                let text = try a.texts.isEmpty ? nil : JSONText.joined(a.texts.map { try decoder.requiredText($0) }, separator: "\n\n")
+                let reasoning = try a.thinking.isEmpty ? nil : JSONText.joined(a.thinking.map { try decoder.requiredText($0) }, separator: "\n\n")
                 var callList: [ToolCall] = []
                 for index in a.calls {
                     let call = calls[index]

@@ -16,16 +16,17 @@ public struct ToolCall: Sendable, Equatable {
     /// The `tool_use` id as written (empty when absent).
     public var id: String
     public var name: String
-    /// Canonical JSON text of the call's `input` (SPEC §5).
-    public var arguments: String
+    /// Canonical JSON text of the call's `input` (SPEC §5), UTF-8.
+    public var arguments: [UInt8]
 }
 
+/// Texts are `JSONText`: already in the escaped form every format writes.
 public enum ExampleMessage: Sendable, Equatable {
-    case user(text: String)
+    case user(text: JSONText)
     /// `text` is nil when the message has calls only.
-    case assistant(text: String?, calls: [ToolCall], reasoning: String?)
+    case assistant(text: JSONText?, calls: [ToolCall], reasoning: JSONText?)
     /// `position` is the answered call's position in the turn (first call = 0).
-    case tool(callID: String, name: String, position: Int, content: String, isError: Bool)
+    case tool(callID: String, name: String, position: Int, content: JSONText, isError: Bool)
 }
 
 /// What is known about where an example came from (SPEC §6); nil = unknown.
@@ -62,10 +63,10 @@ extension Example {
             switch message {
             case .user(let text):
                 w.string("u")
-                w.string(text)
+                w.text(text)
             case .assistant(let text, let calls, _):
                 w.string("a")
-                if let text { w.string(text) } else { w.null() }
+                if let text { w.text(text) } else { w.null() }
                 w.beginArray()
                 for call in calls {
                     w.beginArray()
@@ -77,7 +78,7 @@ extension Example {
             case .tool(_, _, let position, let content, let isError):
                 w.string("t")
                 w.int(position)
-                w.string(content)
+                w.text(content)
                 w.bool(isError)
             }
             w.endArray()

@@ -29,12 +29,12 @@ enum OpenAIFormat {
                 w.key("role")
                 w.string("user")
                 w.key("content")
-                w.string(text)
+                w.text(text)
             case .assistant(let text, let calls, let reasoning):
                 w.key("role")
                 w.string("assistant")
                 w.key("content")
-                if let text { w.string(text) } else { w.null() }
+                if let text { w.text(text) } else { w.null() }
                 if !calls.isEmpty {
                     w.key("tool_calls")
                     w.beginArray()
@@ -49,7 +49,7 @@ enum OpenAIFormat {
                         w.key("name")
                         w.string(call.name)
                         w.key("arguments")
-                        w.string(call.arguments)
+                        w.string(json: call.arguments)
                         w.endObject()
                         w.endObject()
                     }
@@ -57,7 +57,7 @@ enum OpenAIFormat {
                 }
                 if let reasoning {
                     w.key("reasoning")
-                    w.string(reasoning)
+                    w.text(reasoning)
                 }
             case .tool(let callID, _, _, let content, _):
                 w.key("role")
@@ -65,7 +65,7 @@ enum OpenAIFormat {
                 w.key("tool_call_id")
                 w.string(callID)
                 w.key("content")
-                w.string(content)
+                w.text(content)
             }
             w.endObject()
         }

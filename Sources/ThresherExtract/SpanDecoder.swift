@@ -41,37 +41,57 @@ public final class SpanDecoder {
         }
     }
 
+    /// The string at `span` as `JSONText`, or nil when it is not a string.
+    public func text(_ span: ByteSpan?) throws -> JSONText? {
+        guard let span else { return nil }
+        return try withValue(span) { tape, bytes in
+            tape[tape.root].kind == .string ? tape.text(tape.root, in: bytes) : nil
+        }
+    }
+
+    /// The string phase 1 saw at `span`; throws if it is no longer one.
+    public func requiredText(_ span: ByteSpan) throws -> JSONText {
+        guard let text = try text(span) else { throw ChangedError(span: span) }
+        return text
+    }
+
     /// Canonical JSON text of a call's input: `{}` when absent.
-    public func arguments(_ span: ByteSpan?) throws -> String {
-        guard let span else { return "{}" }
-        return try withValue(span) { tape, bytes in tape.canonicalString(tape.root, in: bytes) }
+    public func arguments(_ span: ByteSpan?) throws -> [UInt8] {
+        guard let span else { return Array("{}".utf8) }
+        return try withValue(span) { tape, bytes in
+            var out: [UInt8] = []
+            tape.writeCanonical(tape.root, in: bytes, to: &out)
+            return out
+        }
     }
 
     /// A tool result's `content` as text (SPEC §4): a string as is; an array's
     /// items joined with "\n" (`text` items as their text, others as
     /// `[type]`, untyped as `[unknown]`); absent or null as ""; any other
     /// value as its canonical JSON text.
-    public func resultContent(_ span: ByteSpan?) throws -> String {
-        guard let span else { return "" }
+    public func resultContent(_ span: ByteSpan?) throws -> JSONText {
+        guard let span else { return JSONText(escaped: []) }
         return try withValue(span) { tape, bytes in
             let root = tape.root
+            var out: [UInt8] = []
             switch tape[root].kind {
             case .string:
-                return tape.decodeString(root, in: bytes)
+                tape.appendEscapedBody(root, in: bytes, to: &out)
             case .null:
-                return ""
+                break
             case .array:
-                var out: [UInt8] = []
                 var first = true
                 for item in tape.elements(of: root) {
-                    if !first { out.append(0x0A) }
+                    if !first { out += [0x5C, UInt8(ascii: "n")] }
                     first = false
                     Self.appendResultItem(item, tape: tape, bytes: bytes, to: &out)
                 }
-                return String(decoding: out, as: UTF8.self)
             default:
-                return tape.canonicalString(root, in: bytes)
+                var canonical: [UInt8] = []
+                tape.writeCanonical(root, in: bytes, to: &canonical)
+                canonical.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, to: &out) }
             }
+            return JSONText(escaped: out)
         }
     }
 
@@ -83,12 +103,12 @@ public final class SpanDecoder {
         }
         if tape.stringEquals(type, "text", in: bytes) {
             if let text = tape.member(of: item, "text", in: bytes), tape[text].kind == .string {
-                tape.appendDecoded(text, in: bytes, to: &out)
+                tape.appendEscapedBody(text, in: bytes, to: &out)
             }
             return
         }
         out.append(UInt8(ascii: "["))
-        tape.appendDecoded(type, in: bytes, to: &out)
+        tape.appendEscapedBody(type, in: bytes, to: &out)
         out.append(UInt8(ascii: "]"))
     }
 }

@@ -55,7 +55,9 @@ extension JSONTape {
                 out.append(contentsOf: rawBytes(index, in: bytes))
                 out.append(0x22)
             } else {
-                JSONWriter.appendQuoted(decodedBytes(index, in: bytes), to: &out)
+                out.append(0x22)
+                appendEscapedBody(index, in: bytes, to: &out)
+                out.append(0x22)
             }
         case .number, .true, .false, .null:
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))

@@ -104,9 +104,28 @@ public struct JSONWriter: Sendable {
     }
 
     /// Inserts already-valid JSON text (for example canonical arguments).
+    public mutating func raw(_ json: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: json)
+    }
+
     public mutating func raw(_ json: String) {
         separator()
         bytes.append(contentsOf: json.utf8)
+    }
+
+    /// A string value from text already in `JSONText` form.
+    public mutating func text(_ value: JSONText) {
+        separator()
+        bytes.append(0x22)
+        bytes.append(contentsOf: value.escaped)
+        bytes.append(0x22)
+    }
+
+    /// A string value holding the bytes of `json` (JSON inside a JSON string).
+    public mutating func string(json: [UInt8]) {
+        separator()
+        Self.appendQuoted(json, to: &bytes)
     }
 
     /// Appends `value` as a quoted, minimally escaped JSON string.
@@ -122,23 +141,30 @@ public struct JSONWriter: Sendable {
     /// `value` must be valid UTF-8 (String storage or decoded bytes).
     public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
-        guard let base = value.baseAddress else {
-            out.append(0x22)
-            return
-        }
+        appendEscaped(value, to: &out)
+        out.append(0x22)
+    }
+
+    /// Appends `value` minimally escaped, without quotes.
+    public static func appendEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let base = value.baseAddress else { return }
         var runStart = 0
         var ignored: UInt8 = 0
         while true {
             let i = ByteScan.firstSpecial(base, from: runStart, to: value.count, highBits: &ignored)
             if runStart < i { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
             guard i < value.count else { break }
-            appendEscape(value[i], to: &out)
+            appendEscaped(byte: value[i], to: &out)
             runStart = i + 1
         }
-        out.append(0x22)
     }
 
-    private static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
+    /// Appends one ASCII byte, escaped if JSON needs it to be.
+    public static func appendEscaped(byte b: UInt8, to out: inout [UInt8]) {
+        guard b < 0x20 || b == 0x22 || b == 0x5C else {
+            out.append(b)
+            return
+        }
         out.append(0x5C)
         switch b {
         case 0x22: out.append(0x22)

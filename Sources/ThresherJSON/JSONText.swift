@@ -1,0 +1,175 @@
+/// A text held the way thresh writes it: the body of a JSON string with
+/// SPEC §5's minimal escaping, valid UTF-8, without the quotes.
+///
+/// Kept texts go from a transcript's raw string straight to this form in
+/// one pass (`JSONTape.appendEscapedBody`), so writing an example is a copy
+/// and joining texts is concatenation: minimal escaping is per character.
+public struct JSONText: Sendable, Hashable {
+    public var escaped: [UInt8]
+
+    public init(escaped: [UInt8]) {
+        self.escaped = escaped
+    }
+
+    /// Escapes a Swift string.
+    public init(_ string: String) {
+        var out: [UInt8] = []
+        var copy = string
+        copy.withUTF8 { JSONWriter.appendEscaped($0, to: &out) }
+        escaped = out
+    }
+
+    public var isEmpty: Bool { escaped.isEmpty }
+
+    /// The text itself (unescaped), for consumers that need characters.
+    public var string: String {
+        var quoted: [UInt8] = [0x22]
+        quoted += escaped
+        quoted.append(0x22)
+        var tape = JSONTape()
+        return quoted.withUnsafeBufferPointer { buffer in
+            // safe: `escaped` is always a valid string body.
+            try! JSONParser.parse(buffer, into: &tape)
+            return tape.decodeString(0, in: buffer)
+        }
+    }
+
+    /// `texts` joined by `separator` (itself given unescaped).
+    public static func joined(_ texts: [JSONText], separator: String) -> JSONText {
+        let glue = JSONText(separator).escaped
+        var out: [UInt8] = []
+        out.reserveCapacity(texts.reduce(0) { $0 + $1.escaped.count + glue.count })
+        for (index, text) in texts.enumerated() {
+            if index > 0 { out += glue }
+            out += text.escaped
+        }
+        return JSONText(escaped: out)
+    }
+}
+
+extension JSONTape {
+    /// Appends a string node's text in `JSONText` form: escapes rewritten
+    /// minimally (`\/` → `/`, `\u00e9` → `é`, `\u001F` → `\u001f`, pairs
+    /// joined, lone surrogates → U+FFFD) and invalid UTF-8 repaired, in one
+    /// pass over the raw bytes.
+    public func appendEscapedBody(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let node = nodes[index]
+        let raw = rawBytes(index, in: bytes)
+        if node.flags == 0 {
+            out.append(contentsOf: raw)
+            return
+        }
+        let checkUTF8 = node.flags & JSONNode.nonASCII != 0
+        let base = raw.baseAddress!
+        let n = raw.count
+        var i = 0
+        while i < n {
+            let next = memchr(base + i, 0x5C, n - i).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+            if next > i {
+                let run = UnsafeBufferPointer(start: base + i, count: next - i)
+                if checkUTF8 && !UTF8Check.isValid(run) {
+                    appendRepairedUTF8(run, to: &out)
+                } else {
+                    out.append(contentsOf: run)
+                }
+            }
+            i = next
+            guard i < n else { break }
+            // safe: the parser validated every escape.
+            let e = raw[i + 1]
+            if e != UInt8(ascii: "u") {
+                if e == UInt8(ascii: "/") {
+                    out.append(e)
+                } else {
+                    out.append(0x5C)
+                    out.append(e)
+                }
+                i += 2
+                continue
+            }
+            var scalar: UInt32 = 0xFFFD
+            let unit = hex4(raw, i + 2)
+            i += 6
+            if unit >= 0xD800 && unit <= 0xDBFF {
+                if i + 6 <= n && raw[i] == 0x5C && raw[i + 1] == UInt8(ascii: "u") {
+                    let low = hex4(raw, i + 2)
+                    if low >= 0xDC00 && low <= 0xDFFF {
+                        scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    }
+                }
+            } else if unit < 0xDC00 || unit > 0xDFFF {
+                scalar = unit
+            }
+            if scalar < 0x80 {
+                JSONWriter.appendEscaped(byte: UInt8(scalar), to: &out)
+            } else {
+                appendUTF8(scalar, to: &out)
+            }
+        }
+    }
+
+    /// A string node as `JSONText`.
+    public func text(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> JSONText {
+        var out: [UInt8] = []
+        appendEscapedBody(index, in: bytes, to: &out)
+        return JSONText(escaped: out)
+    }
+}
+
+/// UTF-8 validity without building a String (RFC 3629's well-formed table).
+enum UTF8Check {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        let high = SIMD16<UInt8>(repeating: 0x80)
+        while i < n {
+            // ASCII 16 bytes at a time.
+            while i + 16 <= n {
+                let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                if any(block .>= high) { break }
+                i += 16
+            }
+            guard i < n else { return true }
+            let b = p[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            @inline(__always) func cont(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+                i + k < n && range.contains(p[i + k])
+            }
+            switch b {
+            case 0xC2...0xDF:
+                guard cont(1) else { return false }
+                i += 2
+            case 0xE0:
+                guard cont(1, 0xA0...0xBF), cont(2) else { return false }
+                i += 3
+            case 0xE1...0xEC, 0xEE...0xEF:
+                guard cont(1), cont(2) else { return false }
+                i += 3
+            case 0xED:
+                guard cont(1, 0x80...0x9F), cont(2) else { return false }
+                i += 3
+            case 0xF0:
+                guard cont(1, 0x90...0xBF), cont(2), cont(3) else { return false }
+                i += 4
+            case 0xF1...0xF3:
+                guard cont(1), cont(2), cont(3) else { return false }
+                i += 4
+            case 0xF4:
+                guard cont(1, 0x80...0x8F), cont(2), cont(3) else { return false }
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
