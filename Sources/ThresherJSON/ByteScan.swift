@@ -12,7 +12,7 @@ enum ByteScan {
         let quotes = SIMD16<UInt8>(repeating: 0x22)
         let backslashes = SIMD16<UInt8>(repeating: 0x5C)
         let spaces = SIMD16<UInt8>(repeating: 0x20)
-        let lanes = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+        let highs = SIMD16<UInt8>(repeating: 0x80)
         var seen = SIMD16<UInt8>(repeating: 0)
         var j = start
         while j + 16 <= end {
@@ -20,15 +20,17 @@ enum ByteScan {
             seen |= block
             let special = (block .== quotes) .| (block .== backslashes) .| (block .< spaces)
             if any(special) {
-                // The lane bits, folded into a 16-bit mask (pmovmskb's job).
-                let bits = unsafeBitCast(special, to: SIMD16<UInt8>.self) & lanes
-                let mask = UInt32(bits.lowHalf.wrappedSum()) | UInt32(bits.highHalf.wrappedSum()) << 8
-                highBits |= seen.max()
-                return j + mask.trailingZeroBitCount
+                // Locate the byte within the block with two 8-byte word tests
+                // (Swift has no movemask; its SIMD reductions do not inline).
+                if any(seen .>= highs) { highBits |= 0x80 }
+                let low = specialBytes(UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                if low != 0 { return j + low.trailingZeroBitCount >> 3 }
+                let high = specialBytes(UnsafeRawPointer(p + j + 8).loadUnaligned(as: UInt64.self))
+                return j + 8 + high.trailingZeroBitCount >> 3
             }
             j += 16
         }
-        highBits |= seen.max()
+        if any(seen .>= highs) { highBits |= 0x80 }
         while j < end {
             let b = p[j]
             if b == 0x22 || b == 0x5C || b < 0x20 { return j }
@@ -36,5 +38,20 @@ enum ByteScan {
             j += 1
         }
         return end
+    }
+
+    /// The high bit of each byte of `x` (little-endian) that is `"`, `\` or
+    /// below 0x20. Bits above the lowest one may be false positives (a
+    /// borrow), but the lowest set bit is always a true hit.
+    @inline(__always)
+    static func specialBytes(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = x ^ (0x22 &* ones)
+        let backslash = x ^ (0x5C &* ones)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (x &- 0x20 &* ones) & ~x
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 }
