@@ -208,7 +208,8 @@ struct RecordReader {
 
     private func span(_ index: Int) -> ByteSpan {
         let range = tape.valueRange(index)
-        return ByteSpan(offset: fileOffset + Int64(range.lowerBound), length: range.count)
+        let node = tape[index]
+        return ByteSpan(offset: fileOffset + Int64(range.lowerBound), length: range.count, kind: node.kind, flags: node.flags)
     }
 }
 

@@ -42,11 +42,23 @@ public final class SpanDecoder {
     }
 
     /// The string at `span` as `JSONText`, or nil when it is not a string.
+    /// Transcoded straight from the bytes with the flags phase 1 recorded:
+    /// the string was validated then, so it is not parsed again.
     public func text(_ span: ByteSpan?) throws -> JSONText? {
-        guard let span else { return nil }
-        return try withValue(span) { tape, bytes in
-            tape[tape.root].kind == .string ? tape.text(tape.root, in: bytes) : nil
+        guard let span, span.kind == .string else { return nil }
+        var out: [UInt8] = []
+        try appendText(span, to: &out)
+        return JSONText(escaped: out)
+    }
+
+    private func appendText(_ span: ByteSpan, to out: inout [UInt8]) throws {
+        let bytes = try reader(span)
+        // The quotes are still there, or the file changed under us.
+        guard bytes.count >= 2, bytes.first == 0x22, bytes.last == 0x22 else { throw ChangedError(span: span) }
+        let ok = bytes.withUnsafeBufferPointer { buffer in
+            JSONText.appendTranscoded(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), flags: span.flags, to: &out)
         }
+        guard ok else { throw ChangedError(span: span) }
     }
 
     /// The string phase 1 saw at `span`; throws if it is no longer one.
@@ -70,7 +82,8 @@ public final class SpanDecoder {
     /// `[type]`, untyped as `[unknown]`); absent or null as ""; any other
     /// value as its canonical JSON text.
     public func resultContent(_ span: ByteSpan?) throws -> JSONText {
-        guard let span else { return JSONText(escaped: []) }
+        guard let span, span.kind != .null else { return JSONText(escaped: []) }
+        if span.kind == .string { return try requiredText(span) }
         return try withValue(span) { tape, bytes in
             let root = tape.root
             var out: [UInt8] = []

@@ -12,7 +12,6 @@ enum ByteScan {
         let quotes = SIMD16<UInt8>(repeating: 0x22)
         let backslashes = SIMD16<UInt8>(repeating: 0x5C)
         let spaces = SIMD16<UInt8>(repeating: 0x20)
-        let highs = SIMD16<UInt8>(repeating: 0x80)
         var seen = SIMD16<UInt8>(repeating: 0)
         var j = start
         while j + 16 <= end {
@@ -22,7 +21,7 @@ enum ByteScan {
             if any(special) {
                 // Locate the byte within the block with two 8-byte word tests
                 // (Swift has no movemask; its SIMD reductions do not inline).
-                if any(seen .>= highs) { highBits |= 0x80 }
+                highBits |= highBitsOf(seen)
                 let low = specialBytes(UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
                 if low != 0 { return j + low.trailingZeroBitCount >> 3 }
                 let high = specialBytes(UnsafeRawPointer(p + j + 8).loadUnaligned(as: UInt64.self))
@@ -30,7 +29,7 @@ enum ByteScan {
             }
             j += 16
         }
-        if any(seen .>= highs) { highBits |= 0x80 }
+        highBits |= highBitsOf(seen)
         while j < end {
             let b = p[j]
             if b == 0x22 || b == 0x5C || b < 0x20 { return j }
@@ -38,6 +37,14 @@ enum ByteScan {
             j += 1
         }
         return end
+    }
+
+    /// 0x80 if any byte of `v` is >= 0x80 (a bitcast and an OR, where
+    /// `any(v .>= 0x80)` would call a non-inlined reduction).
+    @inline(__always)
+    static func highBitsOf(_ v: SIMD16<UInt8>) -> UInt8 {
+        let words = unsafeBitCast(v, to: (UInt64, UInt64).self)
+        return (words.0 | words.1) & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
     }
 
     /// The high bit of each byte of `x` (little-endian) that is `"`, `\` or

@@ -48,19 +48,36 @@ public struct JSONText: Sendable, Hashable {
 }
 
 extension JSONTape {
-    /// Appends a string node's text in `JSONText` form: escapes rewritten
-    /// minimally (`\/` → `/`, `\u00e9` → `é`, `\u001F` → `\u001f`, pairs
-    /// joined, lone surrogates → U+FFFD) and invalid UTF-8 repaired, in one
-    /// pass over the raw bytes.
+    /// Appends a string node's text in `JSONText` form (see
+    /// `JSONText.appendTranscoded`).
     public func appendEscapedBody(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let node = nodes[index]
-        let raw = rawBytes(index, in: bytes)
-        if node.flags == 0 {
+        // The parser validated every escape, so this cannot fail.
+        _ = JSONText.appendTranscoded(rawBytes(index, in: bytes), flags: nodes[index].flags, to: &out)
+    }
+
+    /// A string node as `JSONText`.
+    public func text(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> JSONText {
+        var out: [UInt8] = []
+        appendEscapedBody(index, in: bytes, to: &out)
+        return JSONText(escaped: out)
+    }
+}
+
+extension JSONText {
+    /// Rewrites a raw string body (between the quotes, as written in a
+    /// transcript) into `JSONText` form in one pass: escapes rewritten
+    /// minimally (`\/` → `/`, `\u00e9` → `é`, `\u001F` → `\u001f`, pairs
+    /// joined, lone surrogates → U+FFFD) and invalid UTF-8 repaired.
+    /// `flags` are the parser's `JSONNode` string flags for this body.
+    /// Returns false (leaving `out` partly written) on a malformed escape,
+    /// which only bytes that were never parsed can hold.
+    public static func appendTranscoded(_ raw: UnsafeBufferPointer<UInt8>, flags: UInt8, to out: inout [UInt8]) -> Bool {
+        if flags == 0 {
             out.append(contentsOf: raw)
-            return
+            return true
         }
-        let checkUTF8 = node.flags & JSONNode.nonASCII != 0
-        let base = raw.baseAddress!
+        guard let base = raw.baseAddress else { return true }
+        let checkUTF8 = flags & JSONNode.nonASCII != 0
         let n = raw.count
         var i = 0
         while i < n {
@@ -75,28 +92,31 @@ extension JSONTape {
             }
             i = next
             guard i < n else { break }
-            // safe: the parser validated every escape.
+            guard i + 1 < n else { return false }
             let e = raw[i + 1]
-            if e != UInt8(ascii: "u") {
-                if e == UInt8(ascii: "/") {
-                    out.append(e)
-                } else {
-                    out.append(0x5C)
-                    out.append(e)
-                }
+            switch e {
+            case UInt8(ascii: "/"):
+                out.append(e)
                 i += 2
                 continue
+            case 0x22, 0x5C, UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                out.append(0x5C)
+                out.append(e)
+                i += 2
+                continue
+            case UInt8(ascii: "u"):
+                break
+            default:
+                return false
             }
-            var scalar: UInt32 = 0xFFFD
-            let unit = hex4(raw, i + 2)
+            guard let unit = hex4(raw, i + 2) else { return false }
             i += 6
+            var scalar: UInt32 = 0xFFFD
             if unit >= 0xD800 && unit <= 0xDBFF {
-                if i + 6 <= n && raw[i] == 0x5C && raw[i + 1] == UInt8(ascii: "u") {
-                    let low = hex4(raw, i + 2)
-                    if low >= 0xDC00 && low <= 0xDFFF {
-                        scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
+                if i + 6 <= n && raw[i] == 0x5C && raw[i + 1] == UInt8(ascii: "u"), let low = hex4(raw, i + 2),
+                   low >= 0xDC00 && low <= 0xDFFF {
+                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
                 }
             } else if unit < 0xDC00 || unit > 0xDFFF {
                 scalar = unit
@@ -107,13 +127,15 @@ extension JSONTape {
                 appendUTF8(scalar, to: &out)
             }
         }
+        return true
     }
 
-    /// A string node as `JSONText`.
-    public func text(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> JSONText {
-        var out: [UInt8] = []
-        appendEscapedBody(index, in: bytes, to: &out)
-        return JSONText(escaped: out)
+    /// The four hex digits at `raw[at..<at + 4]`, or nil.
+    @inline(__always)
+    static func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32? {
+        guard at + 4 <= raw.count, let a = hexValue(raw[at]), let b = hexValue(raw[at + 1]),
+              let c = hexValue(raw[at + 2]), let d = hexValue(raw[at + 3]) else { return nil }
+        return a << 12 | b << 8 | c << 4 | d
     }
 }
 
