@@ -137,7 +137,8 @@ final class FileScan: @unchecked Sendable {
             configuration: TurnAssembler.Configuration(
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
                 keepThinking: configuration.keepThinking),
-            file: file.relativePath, decoder: decoder)
+            file: file.relativePath, decoder: decoder,
+            hasSidechainRecords: summaries.contains { $0!.records.contains(where: \.isSidechain) })
         var lineBase = 0
         do {
             for summary in summaries {

@@ -57,7 +57,7 @@ struct RecordReader {
         }
         let type = typeName(f.type)
         unit.counters.recordsByType[type, default: 0] += 1
-        guard let uuidIndex = f.uuid, let uuid = string(uuidIndex) else { return }
+        guard let uuidIndex = f.uuid, let uuid = recordID(uuidIndex) else { return }
 
         var event = RecordEvent.none
         if let message = f.message, tape[message].kind == .object {
@@ -73,7 +73,7 @@ struct RecordReader {
         }
         unit.records.append(RecordSummary(
             line: line, lineOffset: lineOffset, uuid: uuid,
-            parentUuid: f.parentUuid.flatMap(string), isSidechain: isTrue(f.isSidechain),
+            parentUuid: f.parentUuid.flatMap(recordID), isSidechain: isTrue(f.isSidechain),
             timestamp: f.timestamp.map(span), event: event))
     }
 
@@ -195,6 +195,14 @@ struct RecordReader {
 
     private func equal(_ a: [UInt8], _ b: StaticString) -> Bool {
         a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
+    }
+
+    /// A uuid string as a `RecordID`, without allocating for canonical ones.
+    private func recordID(_ index: Int) -> RecordID? {
+        guard tape[index].kind == .string else { return nil }
+        if tape[index].flags == 0, let packed = RecordID.packed(tape.rawBytes(index, in: bytes)) { return packed }
+        let decoded = tape.decodedBytes(index, in: bytes)
+        return decoded.withUnsafeBufferPointer { RecordID.packed($0) } ?? .text(String(decoding: decoded, as: UTF8.self))
     }
 
     private func string(_ index: Int) -> String? {

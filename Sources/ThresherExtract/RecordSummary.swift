@@ -25,8 +25,8 @@ public struct RecordSummary: Sendable {
     public var line: Int
     /// File offset of the line's first byte (a resume cursor candidate).
     public var lineOffset: Int64
-    public var uuid: String
-    public var parentUuid: String?
+    public var uuid: RecordID
+    public var parentUuid: RecordID?
     public var isSidechain: Bool
     public var timestamp: ByteSpan?
     public var event: RecordEvent

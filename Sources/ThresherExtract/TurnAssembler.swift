@@ -26,17 +26,23 @@ public struct TurnAssembler {
 
     private var streams: [Stream] = []
     private var mainStream: Int?
-    private var streamOfUUID: [String: Int] = [:]
+    private var streamOfUUID: [RecordID: Int] = [:]
 
     private struct Stream {
         var isSidechain: Bool
         var open: DraftTurn?
     }
 
-    public init(configuration: Configuration, file: String, decoder: SpanDecoder) {
+    /// Whether any record will look up its parent: without sidechain
+    /// records (most main sessions) the uuid map is never needed.
+    private let tracksParents: Bool
+
+    /// `hasSidechainRecords`: whether the file holds any `isSidechain` record.
+    public init(configuration: Configuration, file: String, decoder: SpanDecoder, hasSidechainRecords: Bool = true) {
         self.configuration = configuration
         self.file = file
         self.decoder = decoder
+        self.tracksParents = hasSidechainRecords
     }
 
     // MARK: - Feeding records
@@ -90,7 +96,7 @@ public struct TurnAssembler {
             streams.append(Stream(isSidechain: true))
             if !configuration.includeSidechains { counters.sidechainStreamsDropped += 1 }
         }
-        streamOfUUID[record.uuid] = stream
+        if tracksParents { streamOfUUID[record.uuid] = stream }
         return stream
     }
 
