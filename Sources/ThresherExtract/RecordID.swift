@@ -7,25 +7,27 @@ public enum RecordID: Hashable, Sendable {
     case text(String)
 
     /// Packs `bytes` (a decoded uuid) when canonical; nil otherwise.
+    @inline(__always)
     static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> RecordID? {
-        guard bytes.count == 36 else { return nil }
+        guard bytes.count == 36, let p = bytes.baseAddress,
+              p[8] == 0x2D, p[13] == 0x2D, p[18] == 0x2D, p[23] == 0x2D else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
-        var digits = 0
-        for (i, b) in bytes.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard b == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let value: UInt8
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = b - 0x30
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = b - 0x61 + 10
-            default: return nil
-            }
-            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            digits += 1
+        var bad: UInt8 = 0
+        @inline(__always) func digit(_ b: UInt8) -> UInt64 {
+            let decimal = b &- 0x30
+            let letter = b &- 0x61
+            // Lowercase hex only: uppercase would be another string.
+            if decimal < 10 { return UInt64(decimal) }
+            if letter < 6 { return UInt64(letter + 10) }
+            bad = 1
+            return 0
         }
-        return .packed(high, low)
+        for i in 0..<8 { high = high << 4 | digit(p[i]) }
+        for i in 9..<13 { high = high << 4 | digit(p[i]) }
+        for i in 14..<18 { high = high << 4 | digit(p[i]) }
+        for i in 19..<23 { low = low << 4 | digit(p[i]) }
+        for i in 24..<36 { low = low << 4 | digit(p[i]) }
+        return bad == 0 ? .packed(high, low) : nil
     }
 }
