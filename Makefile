@@ -5,7 +5,10 @@ DEB_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= demo-out
 
-.PHONY: deps build demo test bench-build clean
+BENCH_SIZE ?= 2GiB
+BENCH_RUNS ?= 3
+
+.PHONY: deps build demo test bench benchmarks clean
 
 ## Installs the C libraries thresh links against, when missing (Debian/Ubuntu).
 deps:
@@ -29,6 +32,17 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## End-to-end throughput report (bench-out/bench.md) against the floor and the
+## Python + orjson baseline, whose packages go into a private virtualenv.
+bench: build
+	python3 -m venv .build/bench-venv
+	.build/bench-venv/bin/pip install -q orjson xxhash
+	.build/release/thresh bench --synth $(BENCH_SIZE) --runs $(BENCH_RUNS) --python .build/bench-venv/bin/python -o bench-out
+
+## Micro-benchmarks of each stage (ordo-one/benchmark).
+benchmarks: deps
+	swift package --package-path Benchmarks benchmark
 
 clean:
 	rm -rf .build $(DEMO_OUT)

@@ -6,6 +6,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Thresher", targets: ["Thresher"]),
+        // The stages, for tools (and the benchmarks) that use one on its own.
+        .library(name: "ThresherScan", targets: ["ThresherScan"]),
+        .library(name: "ThresherJSON", targets: ["ThresherJSON"]),
+        .library(name: "ThresherExtract", targets: ["ThresherExtract"]),
+        .library(name: "ThresherStore", targets: ["ThresherStore"]),
+        .library(name: "ThresherState", targets: ["ThresherState"]),
+        .library(name: "ThresherSynth", targets: ["ThresherSynth"]),
         .executable(name: "thresh", targets: ["thresh"]),
     ],
     dependencies: [

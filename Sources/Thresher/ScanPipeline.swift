@@ -26,6 +26,7 @@ public struct ScanPipeline {
         report.startedAt = Self.timestamp(now)
 
         let discovery = try Discovery(followSymlinks: configuration.followSymlinks).discover(roots: configuration.roots)
+        let discovered = clock.now
         report.problems = discovery.problems.map(\.description)
         let folder = try OutputFolder(
             path: configuration.output, format: configuration.format.rawValue,
@@ -43,7 +44,10 @@ public struct ScanPipeline {
             shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex)
         let scheduler = ScanScheduler(files: discovery.files, configuration: configuration, now: now)
         scheduler.startWorkers()
+        var writeTime = Duration.zero
         while let result = scheduler.nextResult() {
+            let writeStarted = clock.now
+            defer { writeTime += clock.now - writeStarted }
             report.files += 1
             report.bytesRead += result.bytesRead
             report.counters.merge(result.counters)
@@ -69,14 +73,22 @@ public struct ScanPipeline {
                 }
             }
         }
+        let finishStarted = clock.now
         let written = try shards.finish()
+        writeTime += clock.now - finishStarted
         report.shardsWritten = written.map(\.name)
         report.callsPerServer = perServer.pairs
         report.callsPerTool = perTool.pairs
         report.wallSeconds = Self.seconds(clock.now - started)
         report.peakMemoryBytes = Self.peakMemory()
+        let commitStarted = clock.now
         try folder.commit(shards: written, keys: newKeys, run: runEntry(report))
         report.examplesInOutput = folder.manifest.examples
+        let phases = scheduler.stageTotals
+        report.stageSeconds = [
+            ("discover", Self.seconds(discovered - started)), ("scan", phases.scan), ("assemble", phases.assemble),
+            ("write", Self.seconds(writeTime)), ("commit", Self.seconds(clock.now - commitStarted)),
+        ]
         try folder.writeReport(report.json())
         return report
     }

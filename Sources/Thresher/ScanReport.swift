@@ -22,6 +22,10 @@ public struct ScanReport: Sendable {
     public var startedAt = ""
     public var wallSeconds = 0.0
     public var peakMemoryBytes = 0
+    /// Seconds per stage. `scan` (phase 1) and `assemble` (phase 2) are
+    /// summed over worker threads; `discover`, `write` (dedup, compression,
+    /// shard files, on the writer thread) and `commit` are wall time.
+    public var stageSeconds: [(String, Double)] = []
 
     public var throughputMBps: Double { wallSeconds > 0 ? Double(bytesRead) / 1e6 / wallSeconds : 0 }
 
@@ -93,6 +97,12 @@ public struct ScanReport: Sendable {
         w.key("wall_seconds"); w.double((wallSeconds * 1000).rounded() / 1000)
         w.key("throughput_mb_per_s"); w.double((throughputMBps * 10).rounded() / 10)
         w.key("peak_memory_bytes"); w.int(peakMemoryBytes)
+        w.key("stage_seconds")
+        w.beginObject()
+        for (stage, seconds) in stageSeconds {
+            w.key(stage); w.double((seconds * 1000).rounded() / 1000)
+        }
+        w.endObject()
         w.endObject()
         w.bytes.append(0x0A)
         return w.bytes

@@ -20,6 +20,8 @@ final class ScanScheduler: @unchecked Sendable {
     private var nextUnit = 0
     private var results: [FileResult?]
     private var writerPosition = 0
+    /// Seconds spent in each phase, summed over workers (guarded by the lock).
+    private(set) var phaseSeconds = (scan: 0.0, assemble: 0.0)
 
     init(files: [TranscriptFile], configuration: ScanConfiguration, now: Double) {
         self.configuration = configuration
@@ -68,15 +70,23 @@ final class ScanScheduler: @unchecked Sendable {
                 finishedFile = locked { scan.fail(unit, problem: "") }
             } else {
                 do {
+                    let started = ContinuousClock.now
                     let (summary, read) = try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
-                    finishedFile = locked { scan.complete(unit, summary: summary, read: read) }
+                    let seconds = ScanPipeline.seconds(ContinuousClock.now - started)
+                    finishedFile = locked {
+                        phaseSeconds.scan += seconds
+                        return scan.complete(unit, summary: summary, read: read)
+                    }
                 } catch {
                     finishedFile = locked { scan.fail(unit, problem: "\(error)") }
                 }
             }
             if finishedFile {
+                let started = ContinuousClock.now
                 let result = scan.assemble(configuration: configuration, now: now)
+                let seconds = ScanPipeline.seconds(ContinuousClock.now - started)
                 locked {
+                    phaseSeconds.assemble += seconds
                     results[unit.file] = result
                     condition.broadcast()
                 }
@@ -97,6 +107,9 @@ final class ScanScheduler: @unchecked Sendable {
         if unit.index == 0 { files[unit.file].open(configuration: configuration, now: now) }
         return unit
     }
+
+    /// The phase totals, read once the last result was taken.
+    var stageTotals: (scan: Double, assemble: Double) { locked { phaseSeconds } }
 
     private func locked<T>(_ body: () -> T) -> T {
         condition.lock()

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import Thresher
+import ThresherJSON
+import ThresherSynth
+
+/// `thresh bench`: end-to-end throughput, measured beside a floor and a peer.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure end-to-end scan throughput; write bench.md, bench.svg and bench.json.",
+        discussion: """
+            Each configuration runs once to warm up, then --runs times; medians are reported. Every \
+            scan runs as its own `thresh scan` process so peak RSS is per run. Beside them: the floor \
+            (the same files read and newline-counted with memchr, in process, on all cores) and the \
+            Python + orjson baseline (Benchmarks/baselines/extract.py), whose example ids must equal \
+            thresh's before the speed ratio is reported.
+            """)
+
+    @Argument(help: "Archive to scan (default: the default archive, unless --synth is given).")
+    var root: String?
+
+    @Option(help: "Generate a synthetic archive of this size to scan instead (e.g. 2GiB).")
+    var synth: String?
+
+    @Option(help: "Seed for --synth.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Timed runs per configuration.")
+    var runs: Int = 3
+
+    @Option(name: [.short, .customLong("output")], help: "Folder for bench.md, bench.svg and bench.json.")
+    var output: String = "bench-out"
+
+    @Option(help: "Python interpreter with orjson and xxhash for the baseline (skipped if it lacks them).")
+    var python: String = "python3"
+
+    @Option(help: "Path of the baseline script.")
+    var baseline: String = "Benchmarks/baselines/extract.py"
+
+    @Flag(help: "Only the main configuration, the floor and the baseline (no --jobs 1 or compression variants).")
+    var quick = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        if let synth, ByteSize.parse(synth) == nil { throw ValidationError("--synth '\(synth)' is not a size") }
+        if synth != nil && root != nil { throw ValidationError("give either ROOT or --synth, not both") }
+    }
+
+    func run() throws {
+        do {
+            try measure()
+        } catch let error as RunFailed {
+            throw error
+        } catch {
+            throw RunFailed(description: "\(error)")
+        }
+    }
+
+    private func measure() throws {
+        let scratch = NSTemporaryDirectory() + "thresh-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+
+        var archive = root ?? ScanConfiguration.defaultRoot(environment: ProcessInfo.processInfo.environment)
+        var synthSeconds: Double?
+        if let synth {
+            archive = scratch + "/archive"
+            log("generating a \(synth) synthetic archive (seed \(seed))…")
+            let summary = try SynthArchive.generate(.init(output: archive, size: ByteSize.parse(synth)!, seed: seed, jobs: ScanConfiguration.availableCores))
+            synthSeconds = summary.seconds
+        }
+        guard FileManager.default.fileExists(atPath: archive) else { throw RunFailed(description: "\(archive) does not exist") }
+
+        let cores = ScanConfiguration.availableCores
+        var configurations: [(name: String, arguments: [String])] = [
+            ("thresh, \(cores) jobs, zstd 3", ["--jobs", "\(cores)"]),
+        ]
+        if !quick {
+            configurations += [
+                ("thresh, 1 job, zstd 3", ["--jobs", "1"]),
+                ("thresh, \(cores) jobs, zstd 1", ["--jobs", "\(cores)", "--level", "1"]),
+                ("thresh, \(cores) jobs, zstd 6", ["--jobs", "\(cores)", "--level", "6"]),
+                ("thresh, \(cores) jobs, gzip 6", ["--jobs", "\(cores)", "--compression", "gzip"]),
+            ]
+        }
+        var results: [BenchResult] = []
+        for (name, arguments) in configurations {
+            log("\(name): warm-up + \(runs) runs…")
+            let out = scratch + "/out"
+            var reports: [ChildReport] = []
+            for run in 0...runs {
+                let report = try scanChild(archive: archive, out: out, arguments: arguments)
+                if run > 0 { reports.append(report) }
+            }
+            results.append(BenchResult(name: name, reports: reports))
+        }
+
+        log("floor (memchr newline count, \(cores) threads): warm-up + \(runs) runs…")
+        var floorRuns: [NewlineFloor.Result] = []
+        for run in 0...runs {
+            let result = try NewlineFloor.measure(root: archive, threads: cores)
+            if run > 0 { floorRuns.append(result) }
+        }
+
+        // Example ids from thresh, then the Python baseline on the same files.
+        let idsOut = scratch + "/ids-out"
+        _ = try scanChild(archive: archive, out: idsOut, arguments: ["--compression", "none"])
+        let threshIDs = try Self.exampleIDs(shards: idsOut + "/shards")
+        let python = try runBaseline(archive: archive, scratch: scratch)
+        let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
+
+        let summary = BenchSummary(
+            archive: root ?? (synth.map { "synthetic \($0), seed \(seed)" } ?? archive),
+            synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
+            floor: floorRuns, python: python, idsMatch: pythonIDs.map { $0 == threshIDs }, threshIDCount: threshIDs.count,
+            pythonIDCount: pythonIDs?.count)
+        try summary.write(to: output)
+        FileHandle.standardError.write(Data((summary.markdownTable() + "\nwrote \(output)/bench.md, bench.svg, bench.json\n").utf8))
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("thresh bench: \(message)\n".utf8))
+    }
+
+    /// Runs `thresh scan` on a fresh OUT in its own process and reads its report.
+    private func scanChild(archive: String, out: String, arguments: [String]) throws -> ChildReport {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["scan", archive, "-o", out, "--full", "--json", "--quiet"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw RunFailed(description: "thresh scan \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return try ChildReport(json: Array(data))
+    }
+
+    struct BaselineRun {
+        var seconds: Double
+        var examples: Int
+        var idsPath: String
+    }
+
+    private func runBaseline(archive: String, scratch: String) throws -> BaselineRun? {
+        guard FileManager.default.fileExists(atPath: baseline) else {
+            log("baseline \(baseline) not found: skipped")
+            return nil
+        }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = [python, "-c", "import orjson, xxhash"]
+        check.standardError = FileHandle.nullDevice
+        try? check.run()
+        check.waitUntilExit()
+        guard check.terminationStatus == 0 else {
+            log("\(python) lacks orjson or xxhash (make bench installs them): baseline skipped")
+            return nil
+        }
+        log("Python + orjson baseline: 1 run…")
+        let ids = scratch + "/python-ids.txt"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, baseline, scratch + "/python-out.jsonl", ids, archive]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let started = ContinuousClock.now
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - started
+        guard process.terminationStatus == 0 else { throw RunFailed(description: "the Python baseline failed") }
+        let examples = Int((try? ChildReport.topLevelNumbers(Array(data)))?["examples"] ?? 0)
+        return BaselineRun(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                           examples: examples, idsPath: ids)
+    }
+
+    /// The `id` of every example in uncompressed shards.
+    static func exampleIDs(shards: String) throws -> Set<String> {
+        var ids = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: shards) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: shards + "/" + name))
+            for line in data.split(separator: 0x0A) {
+                // Every line starts {"id":"<32 hex>"
+                ids.insert(String(decoding: line.dropFirst(7).prefix(32), as: UTF8.self))
+            }
+        }
+        return ids
+    }
+}

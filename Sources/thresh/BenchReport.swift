@@ -1,0 +1,281 @@
+import Foundation
+import Thresher
+import ThresherJSON
+import ThresherScan
+
+/// The numbers `thresh bench` reads from one child `thresh scan --json`.
+struct ChildReport {
+    var wallSeconds: Double
+    var bytes: Double
+    var lines: Double
+    var examples: Double
+    var peakMemory: Double
+    var stages: [(String, Double)]
+
+    /// The numeric members of a JSON object.
+    static func topLevelNumbers(_ json: [UInt8]) throws -> [String: Double] {
+        try json.withUnsafeBufferPointer { buffer in
+            var tape = JSONTape()
+            try JSONParser.parse(buffer, into: &tape)
+            var numbers: [String: Double] = [:]
+            for (key, value) in tape.members(of: tape.root) where tape[value].kind == .number {
+                numbers[tape.decodeString(key, in: buffer)] = Double(tape.canonicalString(value, in: buffer))
+            }
+            return numbers
+        }
+    }
+
+    init(json: [UInt8]) throws {
+        let values = try json.withUnsafeBufferPointer { buffer -> (numbers: [String: Double], stages: [(String, Double)]) in
+            var tape = JSONTape()
+            try JSONParser.parse(buffer, into: &tape)
+            var numbers: [String: Double] = [:]
+            var stages: [(String, Double)] = []
+            for (key, value) in tape.members(of: tape.root) {
+                let name = tape.decodeString(key, in: buffer)
+                if tape[value].kind == .number {
+                    numbers[name] = Double(tape.canonicalString(value, in: buffer))
+                } else if name == "stage_seconds", tape[value].kind == .object {
+                    for (stage, seconds) in tape.members(of: value) {
+                        stages.append((tape.decodeString(stage, in: buffer), Double(tape.canonicalString(seconds, in: buffer)) ?? 0))
+                    }
+                }
+            }
+            return (numbers, stages)
+        }
+        func number(_ key: String) -> Double { values.numbers[key] ?? 0 }
+        wallSeconds = number("wall_seconds")
+        bytes = number("bytes")
+        lines = number("lines")
+        examples = number("examples_written")
+        peakMemory = number("peak_memory_bytes")
+        stages = values.stages
+    }
+}
+
+/// One configuration's timed runs.
+struct BenchResult {
+    var name: String
+    var reports: [ChildReport]
+
+    var median: ChildReport {
+        reports.sorted { $0.wallSeconds < $1.wallSeconds }[reports.count / 2]
+    }
+
+    var megabytesPerSecond: Double { median.bytes / 1e6 / median.wallSeconds }
+}
+
+/// The floor: the same files read and their newlines counted with memchr,
+/// in this process, on all cores. Nothing can scan faster than this.
+enum NewlineFloor {
+    struct Result {
+        var seconds: Double
+        var bytes: Int64
+        var lines: Int
+    }
+
+    static func measure(root: String, threads: Int) throws -> Result {
+        let files = try Discovery().discover(roots: [root]).files
+        let next = Counter()
+        let started = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer { buffer.deallocate() }
+            while let index = next.take(below: files.count) {
+                let fd = open(files[index].path, O_RDONLY)
+                guard fd >= 0 else { continue }
+                var bytes: Int64 = 0
+                var lines = 0
+                while true {
+                    let got = read(fd, buffer.baseAddress!, buffer.count)
+                    if got <= 0 { break }
+                    bytes += Int64(got)
+                    var at = buffer.baseAddress!
+                    var left = got
+                    while left > 0, let hit = memchr(at, 0x0A, left) {
+                        lines += 1
+                        let step = hit - at + 1
+                        at = hit + 1
+                        left -= step
+                    }
+                }
+                close(fd)
+                next.add(bytes: bytes, lines: lines)
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        return Result(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                      bytes: next.bytes, lines: next.lines)
+    }
+
+    /// Hands out file indices and adds up what the threads counted.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        private(set) var bytes: Int64 = 0
+        private(set) var lines = 0
+
+        func add(bytes: Int64, lines: Int) {
+            lock.lock()
+            self.bytes += bytes
+            self.lines += lines
+            lock.unlock()
+        }
+
+        func take(below limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
+
+/// Everything one `thresh bench` measured, rendered three ways.
+struct BenchSummary {
+    var archive: String
+    var synthSeconds: Double?
+    var runs: Int
+    var cores: Int
+    var results: [BenchResult]
+    var floor: [NewlineFloor.Result]
+    var python: Bench.BaselineRun?
+    var idsMatch: Bool?
+    var threshIDCount: Int
+    var pythonIDCount: Int?
+
+    var main: BenchResult { results[0] }
+    var floorMedian: NewlineFloor.Result { floor.sorted { $0.seconds < $1.seconds }[floor.count / 2] }
+    var floorMBps: Double { Double(floorMedian.bytes) / 1e6 / floorMedian.seconds }
+    var pythonMBps: Double? { python.map { main.median.bytes / 1e6 / $0.seconds } }
+
+    /// (label, MB/s) bars for the chart, fastest first after the floor.
+    var bars: [(String, Double)] {
+        var list = [("floor: read + memchr", floorMBps)] + results.map { ($0.name, $0.megabytesPerSecond) }
+        if let pythonMBps { list.append(("Python + orjson baseline", pythonMBps)) }
+        return list
+    }
+
+    func markdownTable() -> String {
+        var lines = ["| configuration | median s | MB/s | lines/s | examples/s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+        for result in results {
+            let m = result.median
+            lines.append(String(format: "| %@ | %.3f | %.0f | %.0f | %.0f | %.0f |", result.name, m.wallSeconds,
+                                result.megabytesPerSecond, m.lines / m.wallSeconds, m.examples / m.wallSeconds, m.peakMemory / 1e6))
+        }
+        lines.append(String(format: "| floor: read + memchr, %d threads | %.3f | %.0f | %.0f | | |", cores, floorMedian.seconds, floorMBps,
+                            Double(floorMedian.lines) / floorMedian.seconds))
+        if let python, let pythonMBps {
+            lines.append(String(format: "| Python + orjson baseline, %d processes | %.3f | %.0f | | %.0f | |", cores, python.seconds, pythonMBps,
+                                Double(python.examples) / python.seconds))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func write(to folder: String) throws {
+        try Data(markdown().utf8).write(to: URL(fileURLWithPath: folder + "/bench.md"))
+        try Data(svg().utf8).write(to: URL(fileURLWithPath: folder + "/bench.svg"))
+        try Data(json()).write(to: URL(fileURLWithPath: folder + "/bench.json"))
+    }
+
+    func markdown() -> String {
+        var out = ["# thresh bench", ""]
+        out.append("Archive: \(archive), \(String(format: "%.1f", main.median.bytes / 1e6)) MB, \(Int(main.median.lines)) lines. "
+                   + "\(cores) cores; warm-up + \(runs) runs per configuration, medians.")
+        if let synthSeconds { out.append(String(format: "Synthetic archive generated in %.2f s (%.0f MB/s).", synthSeconds, main.median.bytes / 1e6 / synthSeconds)) }
+        out += ["", "![throughput](bench.svg)", "", markdownTable(), "", "## Ratios", ""]
+        out.append(String(format: "- floor / thresh: %.2fx (the scan runs at %.0f%% of the speed of reading the bytes)",
+                          floorMBps / main.megabytesPerSecond, 100 * main.megabytesPerSecond / floorMBps))
+        if let single = results.first(where: { $0.name.contains("1 job") }) {
+            out.append(String(format: "- %d jobs vs 1 job: %.2fx", cores, single.median.wallSeconds / main.median.wallSeconds))
+        }
+        if let pythonMBps {
+            let match = idsMatch == true ? "same \(threshIDCount) example ids" : "ids DIFFER (thresh \(threshIDCount), Python \(pythonIDCount ?? 0))"
+            out.append(String(format: "- thresh / Python + orjson: %.2fx (%@)", main.megabytesPerSecond / pythonMBps, match))
+        } else {
+            out.append("- Python baseline: not run (needs a python with orjson and xxhash; `make bench` installs them)")
+        }
+        out += ["", "## Time per stage (\(main.name), median run)", "", "| stage | seconds |", "|---|---:|"]
+        for (stage, seconds) in main.median.stages { out.append(String(format: "| %@ | %.3f |", stage, seconds)) }
+        out.append("")
+        out.append("`scan` (phase 1: lines, tokenizer, record summaries) and `assemble` (phase 2: streams, turns, decoding, formatting) are summed over worker threads; the others are wall time on the writer thread.")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A horizontal bar chart of MB/s, readable at a glance.
+    func svg() -> String {
+        let width = 760.0
+        let labelWidth = 290.0
+        let barHeight = 26.0
+        let top = 40.0
+        let maximum = bars.map(\.1).max() ?? 1
+        var out = [String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" font-size=\"13\">",
+                          width, top + Double(bars.count) * (barHeight + 8) + 20)]
+        out.append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Scan throughput, MB/s (higher is better)</text>")
+        for (index, bar) in bars.enumerated() {
+            let y = top + Double(index) * (barHeight + 8)
+            let length = (width - labelWidth - 80) * bar.1 / maximum
+            let color = bar.0.hasPrefix("floor") ? "#9e9e9e" : bar.0.hasPrefix("Python") ? "#e07b39" : "#3b78c2"
+            out.append(String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%@</text>", labelWidth - 8, y + 18, bar.0))
+            out.append(String(format: "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%@\"/>", labelWidth, y, max(1, length), barHeight, color))
+            out.append(String(format: "<text x=\"%.1f\" y=\"%.0f\">%.0f</text>", labelWidth + length + 6, y + 18, bar.1))
+        }
+        out.append("</svg>")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    func json() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("archive"); w.string(archive)
+        w.key("bytes"); w.int(Int(main.median.bytes))
+        w.key("lines"); w.int(Int(main.median.lines))
+        w.key("cores"); w.int(cores)
+        w.key("runs"); w.int(runs)
+        w.key("configurations")
+        w.beginArray()
+        for result in results {
+            let m = result.median
+            w.beginObject()
+            w.key("name"); w.string(result.name)
+            w.key("median_seconds"); w.double(m.wallSeconds)
+            w.key("all_seconds")
+            w.beginArray()
+            for report in result.reports { w.double(report.wallSeconds) }
+            w.endArray()
+            w.key("mb_per_s"); w.double(result.megabytesPerSecond)
+            w.key("lines_per_s"); w.double(m.lines / m.wallSeconds)
+            w.key("examples_per_s"); w.double(m.examples / m.wallSeconds)
+            w.key("peak_rss_bytes"); w.int(Int(m.peakMemory))
+            w.key("stage_seconds")
+            w.beginObject()
+            for (stage, seconds) in m.stages { w.key(stage); w.double(seconds) }
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("floor")
+        w.beginObject()
+        w.key("median_seconds"); w.double(floorMedian.seconds)
+        w.key("mb_per_s"); w.double(floorMBps)
+        w.endObject()
+        w.key("floor_over_thresh"); w.double(floorMBps / main.megabytesPerSecond)
+        if let python, let pythonMBps {
+            w.key("python")
+            w.beginObject()
+            w.key("seconds"); w.double(python.seconds)
+            w.key("mb_per_s"); w.double(pythonMBps)
+            w.key("examples"); w.int(python.examples)
+            w.key("ids_match"); w.bool(idsMatch == true)
+            w.endObject()
+            w.key("thresh_over_python"); w.double(main.megabytesPerSecond / pythonMBps)
+        }
+        if let single = results.first(where: { $0.name.contains("1 job") }) {
+            w.key("jobs_speedup"); w.double(single.median.wallSeconds / main.median.wallSeconds)
+        }
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+}
