@@ -85,6 +85,15 @@ public final class OutputFile {
         try commit(temporary, to: path)
     }
 
+    /// Creates a folder and any missing parents, each owner-only (0700).
+    public static func makeDirectories(_ path: String) throws(SystemError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            try makeDirectory(prefix)
+        }
+    }
+
     /// Creates a folder owner-only (0700) if it does not exist yet.
     public static func makeDirectory(_ path: String) throws(SystemError) {
         if mkdir(path, 0o700) == 0 {

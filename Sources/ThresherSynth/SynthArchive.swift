@@ -53,7 +53,7 @@ public enum SynthArchive {
 
     public static func generate(_ configuration: Configuration) throws -> Summary {
         let started = ContinuousClock.now
-        try OutputFile.makeDirectory(configuration.output)
+        try OutputFile.makeDirectories(configuration.output)
         let plans = plan(configuration)
         let projects = Dictionary(grouping: plans, by: \.project).sorted { $0.key < $1.key }
         let pool = TextPool(seed: configuration.seed)
