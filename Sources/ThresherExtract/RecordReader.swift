@@ -55,8 +55,15 @@ struct RecordReader {
             default: break
             }
         }
-        let type = typeName(f.type)
-        unit.counters.recordsByType[type, default: 0] += 1
+        let type: String
+        switch typeName(f.type) {
+        case .known(let index):
+            unit.knownTypeCounts[index] += 1
+            type = Self.knownTypes[index]
+        case .other(let name):
+            unit.counters.recordsByType[name, default: 0] += 1
+            type = name
+        }
         guard let uuidIndex = f.uuid, let uuid = recordID(uuidIndex) else { return }
 
         var event = RecordEvent.none
@@ -173,11 +180,18 @@ struct RecordReader {
         return decodedKey(type)
     }
 
-    private func typeName(_ index: Int?) -> String {
-        guard let index, tape[index].kind == .string else { return Self.missingType }
+    private enum TypeName {
+        case known(Int)
+        case other(String)
+    }
+
+    private func typeName(_ index: Int?) -> TypeName {
+        guard let index, tape[index].kind == .string else { return .other(Self.missingType) }
         let name = keyBytes(index)
-        for known in Self.knownTypes where name.elementsEqual(known.utf8) { return known }
-        return tape.decodeString(index, in: bytes)
+        for (position, known) in Self.knownTypes.enumerated() where name.elementsEqual(known.utf8) {
+            return .known(position)
+        }
+        return .other(tape.decodeString(index, in: bytes))
     }
 
     /// A key's bytes for comparison: raw when unescaped, decoded otherwise.

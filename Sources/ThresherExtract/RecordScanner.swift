@@ -5,8 +5,20 @@ public struct UnitSummary: Sendable {
     /// Records with a `uuid`, in line order.
     public var records: [RecordSummary] = []
     public var counters = ExtractCounters()
+    /// Counts of `RecordReader.knownTypes`, kept apart from
+    /// `counters.recordsByType` so counting a record hashes nothing.
+    var knownTypeCounts = [Int](repeating: 0, count: RecordReader.knownTypes.count)
 
     public init() {}
+
+    /// Moves the known-type counts into `counters.recordsByType`; call once
+    /// the unit's last line was scanned.
+    public mutating func foldTypeCounts() {
+        for (index, count) in knownTypeCounts.enumerated() where count > 0 {
+            counters.recordsByType[RecordReader.knownTypes[index], default: 0] += count
+            knownTypeCounts[index] = 0
+        }
+    }
 }
 
 /// Options that change what phase 1 keeps.

@@ -1,5 +1,11 @@
 import ThresherJSON
 
+/// Where phase 2 gets the bytes of a span: a mapping of the file, or
+/// `pread` into a buffer. `body` must not let the buffer escape.
+public protocol SpanSource {
+    func withBytes<T>(_ span: ByteSpan, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T
+}
+
 /// Phase 2's access to kept values: reads a span's bytes again and decodes
 /// them. Only selected turns get here, so nothing else is ever decoded.
 public final class SpanDecoder {
@@ -13,17 +19,28 @@ public final class SpanDecoder {
         public var description: String { "file changed while being read (bytes at \(span.offset) no longer parse)" }
     }
 
-    private let reader: Reader
+    private let source: any SpanSource
     private var tape = JSONTape()
 
-    public init(reader: @escaping Reader) {
-        self.reader = reader
+    public init(source: any SpanSource) {
+        self.source = source
+    }
+
+    /// Reads spans through a closure that returns copies.
+    public convenience init(reader: @escaping Reader) {
+        self.init(source: ClosureSource(read: reader))
+    }
+
+    private struct ClosureSource: SpanSource {
+        let read: Reader
+        func withBytes<T>(_ span: ByteSpan, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+            try read(span).withUnsafeBufferPointer { try body($0) }
+        }
     }
 
     /// Parses a span and hands the tape and bytes to `body` (must not escape).
     private func withValue<T>(_ span: ByteSpan, _ body: (JSONTape, UnsafeBufferPointer<UInt8>) -> T) throws -> T {
-        let bytes = try reader(span)
-        return try bytes.withUnsafeBufferPointer { buffer in
+        try source.withBytes(span) { buffer in
             do {
                 try JSONParser.parse(buffer, into: &tape)
             } catch {
@@ -52,11 +69,10 @@ public final class SpanDecoder {
     }
 
     private func appendText(_ span: ByteSpan, to out: inout [UInt8]) throws {
-        let bytes = try reader(span)
-        // The quotes are still there, or the file changed under us.
-        guard bytes.count >= 2, bytes.first == 0x22, bytes.last == 0x22 else { throw ChangedError(span: span) }
-        let ok = bytes.withUnsafeBufferPointer { buffer in
-            JSONText.appendTranscoded(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), flags: span.flags, to: &out)
+        let ok = try source.withBytes(span) { buffer in
+            // The quotes are still there, or the file changed under us.
+            guard buffer.count >= 2, buffer.first == 0x22, buffer.last == 0x22 else { return false }
+            return JSONText.appendTranscoded(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), flags: span.flags, to: &out)
         }
         guard ok else { throw ChangedError(span: span) }
     }
