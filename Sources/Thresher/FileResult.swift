@@ -10,6 +10,8 @@ public struct PreparedExample: Sendable {
     public var line: [UInt8]
     /// The names of its calls, in order, for the report's tallies.
     public var callNames: [String]
+    /// The prompt's line: examples of a file are written in this order.
+    public var lineStart: Int
 }
 
 /// Everything the scan of one transcript produced, handed to the writer.

@@ -138,6 +138,10 @@ final class FileScan: @unchecked Sendable {
                 keepThinking: configuration.keepThinking),
             file: file.relativePath, decoder: decoder,
             hasSidechainRecords: summaries.contains { $0!.records.contains(where: \.isSidechain) })
+        var prepared: [PreparedExample] = []
+        var writer = JSONWriter(capacity: 1 << 16)
+        let format = configuration.format
+        assembler.onExample = { prepared.append(Self.prepare($0, format: format, writer: &writer)) }
         var lineBase = 0
         do {
             for summary in summaries {
@@ -151,7 +155,8 @@ final class FileScan: @unchecked Sendable {
             let settled = configuration.settle <= 0 || now - file.modificationTime >= configuration.settle
             let pendingFrom = try assembler.finish(settled: settled)
             result.resumeOffset = pendingFrom ?? endOfLastLine
-            result.examples = Self.prepare(assembler.examples, format: configuration.format)
+            prepared.sort { $0.lineStart < $1.lineStart }
+            result.examples = prepared
         } catch {
             unitProblems.append("\(error)")
             result.examples = []
@@ -161,18 +166,15 @@ final class FileScan: @unchecked Sendable {
         return result
     }
 
-    /// Hashes and formats examples here, on the worker, so the writer
+    /// Hashes and formats an example here, on the worker, so the writer
     /// thread only dedups and compresses.
-    static func prepare(_ examples: [Example], format: OutputFormat) -> [PreparedExample] {
-        var writer = JSONWriter(capacity: 1 << 16)
-        return examples.map { example in
-            let key = DedupKey(hashing: example.canonicalForm())
-            writer.reset()
-            format.write(example, id: key.hex, to: &writer)
-            var names: [String] = []
-            for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-            return PreparedExample(key: key, line: writer.bytes, callNames: names)
-        }
+    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter) -> PreparedExample {
+        let key = DedupKey(hashing: example.canonicalForm())
+        writer.reset()
+        format.write(example, id: key.hex, to: &writer)
+        var names: [String] = []
+        for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
+        return PreparedExample(key: key, line: writer.bytes, callNames: names, lineStart: example.metadata.lineStart)
     }
 
     /// Where phase 2 reads kept values: `pread` into a reused buffer.

@@ -25,6 +25,8 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize: Int = LineReader.defaultChunkSize
     /// Bytes per work unit: big files are split so all cores share them.
     public var unitSize: Int64 = 32 << 20
+    /// Input bytes workers may run ahead of the writer (bounds memory).
+    public var inFlightBudget: Int64 = 192 << 20
 
     public init(roots: [String], output: String) {
         self.roots = roots

@@ -8,8 +8,10 @@ import ThresherScan
 /// Workers run phase 1 on units (any order, in parallel); the worker that
 /// finishes a file's last unit runs phase 2 for it. The writer takes results
 /// strictly in file order, so output never depends on timing or the number
-/// of workers. Workers stay at most `window` files ahead of the writer,
-/// which bounds memory whatever the archive's size.
+/// of workers. Workers stay at most `window` files and `byteBudget` bytes
+/// of input ahead of the writer (summaries and examples held for files not
+/// yet written grow with those bytes), which bounds memory whatever the
+/// archive's size; the file the writer waits for may always proceed.
 final class ScanScheduler: @unchecked Sendable {
     private let condition = NSCondition()
     private let files: [FileScan]
@@ -17,6 +19,10 @@ final class ScanScheduler: @unchecked Sendable {
     private let configuration: ScanConfiguration
     private let now: Double
     private let window: Int
+    private let byteBudget: Int64
+    /// Input bytes of units claimed for files the writer has not taken yet.
+    private var bytesInFlight: Int64 = 0
+    private var claimedBytes: [Int64]
     private var nextUnit = 0
     private var results: [FileResult?]
     private var writerPosition = 0
@@ -37,6 +43,8 @@ final class ScanScheduler: @unchecked Sendable {
         self.units = units
         results = Array(repeating: nil, count: files.count)
         window = max(4, configuration.jobs * 4)
+        byteBudget = configuration.inFlightBudget
+        claimedBytes = Array(repeating: 0, count: files.count)
     }
 
     /// Starts `jobs` workers on Dispatch (a parallel-for off the calling
@@ -56,6 +64,7 @@ final class ScanScheduler: @unchecked Sendable {
         while results[writerPosition] == nil { condition.wait() }
         let result = results[writerPosition]
         results[writerPosition] = nil
+        bytesInFlight -= claimedBytes[writerPosition]
         writerPosition += 1
         condition.broadcast()
         return result
@@ -98,18 +107,27 @@ final class ScanScheduler: @unchecked Sendable {
     private func claimUnit() -> WorkUnit? {
         condition.lock()
         defer { condition.unlock() }
-        while nextUnit < units.count && units[nextUnit].file >= writerPosition + window {
+        while nextUnit < units.count && !mayClaim(units[nextUnit]) {
             condition.wait()
         }
         guard nextUnit < units.count else { return nil }
         let unit = units[nextUnit]
         nextUnit += 1
+        let size = unit.end - unit.start
+        bytesInFlight += size
+        claimedBytes[unit.file] += size
         if unit.index == 0 { files[unit.file].open(configuration: configuration, now: now) }
         return unit
     }
 
     /// The phase totals, read once the last result was taken.
     var stageTotals: (scan: Double, assemble: Double) { locked { phaseSeconds } }
+
+    /// Called with the lock held.
+    private func mayClaim(_ unit: WorkUnit) -> Bool {
+        if unit.file == writerPosition { return true }
+        return unit.file < writerPosition + window && bytesInFlight + (unit.end - unit.start) <= byteBudget
+    }
 
     private func locked<T>(_ body: () -> T) -> T {
         condition.lock()

@@ -36,7 +36,8 @@ public struct RecordSummary: Sendable {
 public enum RecordEvent: Sendable {
     /// Placed in a stream only (progress, system, dropped user records, …).
     case none
-    case prompt(Prompt)
+    /// Boxed: a prompt is rare and large, and every record pays for the widest case.
+    indirect case prompt(Prompt)
     /// `[Request interrupted by user…`: marks the open turn interrupted.
     case interrupt
     /// Shell / local-command output or a task notification: closes the open turn.

@@ -21,8 +21,12 @@ public struct TurnAssembler {
     private let decoder: SpanDecoder
 
     public private(set) var counters = ExtractCounters()
-    /// Selected complete turns, in order of their prompt line after `finish`.
+    /// Selected complete turns, in order of their prompt line after `finish`
+    /// (empty when `onExample` takes them instead).
     public private(set) var examples: [Example] = []
+    /// Receives each selected turn as it closes, instead of `examples`, so
+    /// a caller can format it at once and let the decoded texts go.
+    public var onExample: ((Example) -> Void)?
 
     private var streams: [Stream] = []
     private var mainStream: Int?
@@ -132,7 +136,8 @@ public struct TurnAssembler {
             counters.turnsComplete += 1
             guard turn.calls.contains(where: { configuration.selector.matches($0.name) }) else { return }
             counters.selected += 1
-            examples.append(try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder))
+            let example = try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder)
+            if let onExample { onExample(example) } else { examples.append(example) }
         }
     }
 }
