@@ -20,10 +20,16 @@ public struct FileResult: Sendable {
     public var examples: [PreparedExample] = []
     public var counters = ExtractCounters()
     public var bytesRead: Int64 = 0
-    /// Where the next incremental reading of this file would start: the
+    /// Where the next incremental reading of this file starts: the
     /// earliest pending turn's prompt line, else the end of the last
-    /// complete line. Persisted by resume runs.
+    /// complete line. Persisted as the file's cursor.
     public var resumeOffset: Int64 = 0
+    /// Lines before `resumeOffset`.
+    public var resumeLine = 0
+    /// A turn was left pending at `resumeOffset`.
+    public var pending = false
+    /// Hash of the file's first line, for the next run's identity check.
+    public var fingerprint = ""
     /// Bytes after the last newline (a line being written right now).
     public var partialBytes: Int64 = 0
     /// Why the file could not be read (fully), if so.

@@ -12,6 +12,9 @@ import ThresherStore
 /// after its last unit.
 final class FileScan: @unchecked Sendable {
     let file: TranscriptFile
+    /// Where reading starts (0, or the resume cursor) and the lines before it.
+    let start: Int64
+    let lineBase: Int
     let units: [WorkUnit]
     private(set) var fd: Int32 = -1
     /// Bytes to read: the size when found (or less, if it shrank since).
@@ -22,12 +25,18 @@ final class FileScan: @unchecked Sendable {
     var summaries: [UnitSummary?]
     var unitProblems: [String] = []
     /// End of the last complete line over all units read so far.
-    private var endOfLastLine: Int64 = 0
+    private var endOfLastLine: Int64
     private var truncated = false
     var remainingUnits: Int
 
-    init(file: TranscriptFile, units: [WorkUnit]) {
+    let fingerprint: String
+
+    init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit]) {
         self.file = file
+        self.fingerprint = fingerprint
+        self.start = start
+        self.lineBase = lineBase
+        self.endOfLastLine = start
         self.units = units
         summaries = Array(repeating: nil, count: units.count)
         remainingUnits = units.count
@@ -113,6 +122,7 @@ final class FileScan: @unchecked Sendable {
     /// Phase 2: streams, turns and examples from all units' summaries.
     func assemble(configuration: ScanConfiguration, now: Double) -> FileResult {
         var result = FileResult(file: file)
+        result.fingerprint = fingerprint
         // Summaries are done with once assembled; the scan object lives on until the run ends.
         defer {
             closeFile()
@@ -127,7 +137,7 @@ final class FileScan: @unchecked Sendable {
             result.problem = unitProblems.joined(separator: "; ")
             return result
         }
-        result.bytesRead = limit
+        result.bytesRead = max(0, limit - start)
         result.partialBytes = limit - endOfLastLine
         result.counters.partialLines = result.partialBytes > 0 ? 1 : 0
         if truncated { unitProblems.append("file shrank while being read") }
@@ -142,7 +152,7 @@ final class FileScan: @unchecked Sendable {
         var writer = JSONWriter(capacity: 1 << 16)
         let format = configuration.format
         assembler.onExample = { prepared.append(Self.prepare($0, format: format, writer: &writer)) }
-        var lineBase = 0
+        var lineBase = self.lineBase
         do {
             for summary in summaries {
                 guard let summary else { continue }
@@ -153,8 +163,14 @@ final class FileScan: @unchecked Sendable {
                 lineBase += summary.counters.lines
             }
             let settled = configuration.settle <= 0 || now - file.modificationTime >= configuration.settle
-            let pendingFrom = try assembler.finish(settled: settled)
-            result.resumeOffset = pendingFrom ?? endOfLastLine
+            if let pending = try assembler.finish(settled: settled) {
+                result.resumeOffset = pending.offset
+                result.resumeLine = pending.line - 1
+                result.pending = true
+            } else {
+                result.resumeOffset = endOfLastLine
+                result.resumeLine = lineBase
+            }
             prepared.sort { $0.lineStart < $1.lineStart }
             result.examples = prepared
         } catch {

@@ -42,19 +42,34 @@ public struct ScanPipeline {
         let shards = ShardWriter(
             directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
             shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex)
-        let scheduler = ScanScheduler(files: discovery.files, configuration: configuration, now: now)
+        let plan = ResumePlan(files: discovery.files, states: folder.fileStates, settle: configuration.settle, now: now)
+        report.files = discovery.files.count
+        report.filesUnchanged = plan.unchanged
+        report.filesResumed = plan.resumed
+        report.filesRestarted = plan.restarted
+        var states = plan.carried
+        let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now)
         scheduler.startWorkers()
         var writeTime = Duration.zero
         while let result = scheduler.nextResult() {
             let writeStarted = clock.now
             defer { writeTime += clock.now - writeStarted }
-            report.files += 1
+            report.filesRead += 1
             report.bytesRead += result.bytesRead
             report.counters.merge(result.counters)
             for sample in result.counters.malformedSamples where report.malformedSamples.count < ExtractCounters.malformedSampleLimit {
                 report.malformedSamples.append("\(result.file.relativePath):\(sample.line): \(sample.reason)")
             }
-            if let problem = result.problem { report.problems.append("\(result.file.path): \(problem)") }
+            if let problem = result.problem {
+                report.problems.append("\(result.file.path): \(problem)")
+                // Not trusted: keep the old cursor (if any) so the next run reads it again.
+                if let old = folder.fileStates[result.file.path] { states.append(old) }
+            } else {
+                states.append(FileState(
+                    path: result.file.path, size: result.file.size, modificationTime: result.file.modificationTime,
+                    device: result.file.device, inode: result.file.inode, fingerprint: result.fingerprint,
+                    cursor: result.resumeOffset, line: result.resumeLine, pending: result.pending))
+            }
             for example in result.examples {
                 if earlier.contains(example.key) {
                     report.duplicatesEarlierRuns += 1
@@ -82,7 +97,7 @@ public struct ScanPipeline {
         report.wallSeconds = Self.seconds(clock.now - started)
         report.peakMemoryBytes = Self.peakMemory()
         let commitStarted = clock.now
-        try folder.commit(shards: written, keys: newKeys, run: runEntry(report))
+        try folder.commit(shards: written, keys: newKeys, states: states, run: runEntry(report))
         report.examplesInOutput = folder.manifest.examples
         let phases = scheduler.stageTotals
         report.stageSeconds = [
@@ -103,6 +118,7 @@ public struct ScanPipeline {
         for root in configuration.roots { w.string(root) }
         w.endArray()
         w.key("files"); w.int(report.files)
+        w.key("files_read"); w.int(report.filesRead)
         w.key("bytes"); w.int(Int(report.bytesRead))
         w.key("examples_written"); w.int(report.examplesWritten)
         w.key("shards_written")

@@ -4,7 +4,14 @@ import ThresherJSON
 /// What a run did (SPEC §8): written to `report.json` and summarized on stderr.
 public struct ScanReport: Sendable {
     public var output = ""
+    /// Transcripts found under the roots.
     public var files = 0
+    /// Of those: read this run (new, resumed or restarted), skipped as
+    /// unchanged, resumed from a cursor, read again from the start.
+    public var filesRead = 0
+    public var filesUnchanged = 0
+    public var filesResumed = 0
+    public var filesRestarted = 0
     public var bytesRead: Int64 = 0
     public var counters = ExtractCounters()
     /// The first malformed lines of the run as `file:line: reason`.
@@ -40,6 +47,10 @@ public struct ScanReport: Sendable {
         w.key("output"); w.string(output)
         w.key("started_at"); w.string(startedAt)
         w.key("files"); w.int(files)
+        w.key("files_read"); w.int(filesRead)
+        w.key("files_unchanged"); w.int(filesUnchanged)
+        w.key("files_resumed"); w.int(filesResumed)
+        w.key("files_restarted"); w.int(filesRestarted)
         w.key("bytes"); w.int(Int(bytesRead))
         w.key("lines"); w.int(c.lines)
         w.key("blank_lines"); w.int(c.blankLines)
@@ -120,7 +131,8 @@ public struct ScanReport: Sendable {
     public func summary() -> String {
         let c = counters
         var lines: [String] = []
-        lines.append("thresh: \(plural(files, "file")), \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
+        let skipped = filesUnchanged > 0 ? " (\(filesUnchanged) unchanged, skipped)" : ""
+        lines.append("thresh: \(plural(files, "file"))\(skipped), read \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
         lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
         lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(plural(examplesWritten, "example")) in \(plural(shardsWritten.count, "shard")) to \(output) (\(examplesInOutput) in all)")
         if c.partialLines > 0 {

@@ -29,22 +29,22 @@ final class ScanScheduler: @unchecked Sendable {
     /// Seconds spent in each phase, summed over workers (guarded by the lock).
     private(set) var phaseSeconds = (scan: 0.0, assemble: 0.0)
 
-    init(files: [TranscriptFile], configuration: ScanConfiguration, now: Double) {
+    init(tasks: [ScanTask], configuration: ScanConfiguration, now: Double) {
         self.configuration = configuration
         self.now = now
         var scans: [FileScan] = []
         var units: [WorkUnit] = []
-        for (index, file) in files.enumerated() {
-            let planned = WorkUnit.plan(file: index, size: file.size, unitSize: configuration.unitSize)
-            scans.append(FileScan(file: file, units: planned))
+        for (index, task) in tasks.enumerated() {
+            let planned = WorkUnit.plan(file: index, from: task.start, size: task.file.size, unitSize: configuration.unitSize)
+            scans.append(FileScan(file: task.file, start: task.start, lineBase: task.lineBase, fingerprint: task.fingerprint, units: planned))
             units += planned
         }
         self.files = scans
         self.units = units
-        results = Array(repeating: nil, count: files.count)
+        results = Array(repeating: nil, count: tasks.count)
         window = max(4, configuration.jobs * 4)
         byteBudget = configuration.inFlightBudget
-        claimedBytes = Array(repeating: 0, count: files.count)
+        claimedBytes = Array(repeating: 0, count: tasks.count)
     }
 
     /// Starts `jobs` workers on Dispatch (a parallel-for off the calling

@@ -106,23 +106,33 @@ public struct TurnAssembler {
 
     // MARK: - Closing turns
 
+    /// Where the earliest pending turn starts: its prompt line.
+    public struct PendingStart: Sendable, Equatable {
+        /// File offset of the prompt's line.
+        public var offset: Int64
+        /// The prompt's 1-based line number.
+        public var line: Int
+    }
+
     /// Ends the file. With `settled` false, turns still open are pending:
-    /// neither counted nor emitted. Returns the file offset of the earliest
-    /// pending turn's prompt line (where the next reading must start), or nil.
-    public mutating func finish(settled: Bool) throws -> Int64? {
-        var pendingFrom: Int64?
+    /// neither counted nor emitted. Returns where the earliest pending turn
+    /// starts (where the next reading must begin), or nil.
+    public mutating func finish(settled: Bool) throws -> PendingStart? {
+        var pending: PendingStart?
         for stream in streams.indices {
             guard let turn = streams[stream].open else { continue }
             if settled {
                 try close(stream)
             } else {
                 counters.turnsPending += 1
-                pendingFrom = min(pendingFrom ?? turn.promptOffset, turn.promptOffset)
+                if pending == nil || turn.promptOffset < pending!.offset {
+                    pending = PendingStart(offset: turn.promptOffset, line: turn.promptLine)
+                }
                 streams[stream].open = nil
             }
         }
         examples.sort { $0.metadata.lineStart < $1.metadata.lineStart }
-        return pendingFrom
+        return pending
     }
 
     private mutating func close(_ stream: Int) throws {

@@ -13,11 +13,13 @@ public struct WorkUnit: Sendable, Equatable {
     public var start: Int64
     public var end: Int64
 
-    /// Cuts `0..<size` into units of about `unitSize` bytes (at least one).
-    public static func plan(file: Int, size: Int64, unitSize: Int64) -> [WorkUnit] {
-        let count = max(1, Int((size + unitSize - 1) / unitSize))
+    /// Cuts `from..<size` into units of about `unitSize` bytes (at least
+    /// one); `from` is a line start (0, or a resume cursor).
+    public static func plan(file: Int, from: Int64 = 0, size: Int64, unitSize: Int64) -> [WorkUnit] {
+        let length = max(0, size - from)
+        let count = max(1, Int((length + unitSize - 1) / unitSize))
         return (0..<count).map { i in
-            WorkUnit(file: file, index: i, start: Int64(i) * unitSize, end: min(size, Int64(i + 1) * unitSize))
+            WorkUnit(file: file, index: i, start: from + Int64(i) * unitSize, end: min(size, from + Int64(i + 1) * unitSize))
         }
     }
 

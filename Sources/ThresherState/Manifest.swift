@@ -12,6 +12,8 @@ public struct Manifest: Sendable, Equatable {
     public var compression: String
     public var shards: [ShardInfo] = []
     public var dedupKeys = 0
+    /// Which `state/files-GEN.json` holds the committed cursors (0: none yet).
+    public var stateGeneration = 0
     /// Earlier runs' entries as canonical JSON text, kept verbatim.
     public var runs: [String] = []
 
@@ -45,6 +47,8 @@ public struct Manifest: Sendable, Equatable {
         w.int(Int(shards.reduce(0) { $0 + $1.bytes }))
         w.key("dedup_keys")
         w.int(dedupKeys)
+        w.key("state_generation")
+        w.int(stateGeneration)
         w.key("shards")
         w.beginArray()
         for shard in shards {
@@ -101,6 +105,7 @@ public struct Manifest: Sendable, Equatable {
             }
             var manifest = Manifest(format: try string(root, "format"), compression: try string(root, "compression"))
             manifest.dedupKeys = try int(root, "dedup_keys")
+            manifest.stateGeneration = (try? int(root, "state_generation")) ?? 0
             guard let shards = tape.member(of: root, "shards", in: buffer), tape[shards].kind == .array else {
                 throw fail("missing shards")
             }

@@ -21,6 +21,8 @@ public final class OutputFolder {
 
     public private(set) var manifest: Manifest
     public let committedKeys: [DedupKey]
+    /// The committed cursors, by path.
+    public let fileStates: [String: FileState]
     /// Leftovers of a crashed run removed while opening.
     public private(set) var removedLeftovers: [String] = []
     private let lock: OutputLock
@@ -46,6 +48,7 @@ public final class OutputFolder {
             for name in Self.listDirectory(path + "/shards") { unlink(path + "/shards/" + name) }
             unlink(path + "/" + Manifest.fileName)
             unlink(path + "/state/" + KeyLog.fileName)
+            for name in Self.listDirectory(path + "/state") where name.hasPrefix("files-") { unlink(path + "/state/" + name) }
             unlink(path + "/report.json")
         }
         let manifestPath = path + "/" + Manifest.fileName
@@ -64,24 +67,43 @@ public final class OutputFolder {
             unlink(path + "/shards/" + name)
             removedLeftovers.append("shards/" + name)
         }
-        for name in Self.listDirectory(path + "/state") where name.hasSuffix(".tmp") {
+        let current = FileStateStore.fileName(generation: manifest.stateGeneration)
+        for name in Self.listDirectory(path + "/state")
+        where name.hasSuffix(".tmp") || (name.hasPrefix("files-") && name != current) {
             unlink(path + "/state/" + name)
             removedLeftovers.append("state/" + name)
         }
         committedKeys = try KeyLog.load(path: path + "/state/" + KeyLog.fileName, committed: manifest.dedupKeys)
+        var states: [String: FileState] = [:]
+        if manifest.stateGeneration > 0 {
+            let statePath = path + "/state/" + current
+            guard let bytes = try Self.readFile(statePath) else {
+                throw FileStateStore.ReadError(path: statePath, reason: "missing")
+            }
+            for state in try FileStateStore.decode(bytes, path: statePath) { states[state.path] = state }
+        }
+        fileStates = states
     }
 
     /// Index of the next shard to write.
     public var nextShardIndex: Int { manifest.shards.count }
 
-    /// Records a finished run: keys first, then the manifest.
-    public func commit(shards: [ShardInfo], keys: [DedupKey], run: String) throws {
-        try KeyLog.append(keys, path: keyLogPath)
+    /// Records a finished run whose shards are already in place: the new
+    /// cursors and keys first, then the manifest that makes them current.
+    public func commit(shards: [ShardInfo], keys: [DedupKey], states: [FileState], run: String) throws {
         var next = manifest
+        next.stateGeneration += 1
+        try OutputFile.writeAtomically(
+            FileStateStore.encode(states, generation: next.stateGeneration),
+            to: statePath + "/" + FileStateStore.fileName(generation: next.stateGeneration))
+        try KeyLog.append(keys, path: keyLogPath)
         next.shards += shards
         next.dedupKeys += keys.count
         next.runs.append(run)
         try OutputFile.writeAtomically(next.encoded(), to: manifestPath)
+        if manifest.stateGeneration > 0 {
+            unlink(statePath + "/" + FileStateStore.fileName(generation: manifest.stateGeneration))
+        }
         manifest = next
     }
 

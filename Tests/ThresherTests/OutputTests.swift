@@ -44,7 +44,8 @@ import ThresherStore
         let first = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
         let again = try rescan(first.archive)
         #expect(again.report.examplesWritten == 0)
-        #expect(again.report.duplicatesEarlierRuns == 2)
+        #expect(again.report.filesUnchanged == 1)
+        #expect(again.report.bytesRead == 0)
         #expect(again.examples.count == 2)
         // New turns appended later are added in a new shard.
         var more = Self.twoTurns("c")
@@ -52,6 +53,9 @@ import ThresherStore
         first.archive.write("p/s.jsonl", more.contents)
         let third = try rescan(first.archive)
         #expect(third.report.examplesWritten == 1)
+        #expect(third.report.filesResumed == 1)
+        #expect(third.report.duplicatesEarlierRuns == 0)
+        #expect(third.metadata.last?["line_start"] as? Int == 9)
         #expect(third.examples.count == 3)
         let manifest = try manifestJSON(first.out)
         #expect((manifest["runs"] as! [Any]).count == 3)
@@ -157,7 +161,7 @@ import ThresherStore
         let lock = try OutputLock(path: run.out + "/state/lock")
         #expect(throws: OutputLock.Busy.self) { try rescan(run.archive) }
         lock.release()
-        #expect(try rescan(run.archive).report.duplicatesEarlierRuns == 2)
+        #expect(try rescan(run.archive).report.filesUnchanged == 1)
     }
 
     @Test func anOutputFolderKeepsItsFormatAndCompression() throws {

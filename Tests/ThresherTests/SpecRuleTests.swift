@@ -464,9 +464,12 @@ import Testing
         #expect(fresh.report.counters.turnsPending == 1)
         dir.write("p/s.jsonl", t.contents, modified: Date(timeIntervalSinceNow: -120))
         let settled = try rescan(dir) { $0.settle = 60 }
+        // Read again from the pending prompt only: nothing before it twice.
+        #expect(settled.report.filesResumed == 1)
         #expect(settled.report.examplesWritten == 1)
-        #expect(settled.report.duplicatesEarlierRuns == 1)
+        #expect(settled.report.duplicatesEarlierRuns == 0)
         #expect(settled.examples.count == 2)
+        #expect(settled.metadata.map { $0["line_start"] as! Int } == [1, 5])
     }
 
     // MARK: §6 metadata
