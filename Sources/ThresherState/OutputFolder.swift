@@ -85,6 +85,18 @@ public final class OutputFolder {
         fileStates = states
     }
 
+    /// What a folder holds, read without the lock and without cleaning up
+    /// (for `thresh status`, which may run beside a scan).
+    public static func peek(path: String) throws -> (manifest: Manifest, states: [FileState])? {
+        let manifestPath = path + "/" + Manifest.fileName
+        guard let bytes = try readFile(manifestPath) else { return nil }
+        let manifest = try Manifest.decode(bytes, path: manifestPath)
+        guard manifest.stateGeneration > 0 else { return (manifest, []) }
+        let statePath = path + "/state/" + FileStateStore.fileName(generation: manifest.stateGeneration)
+        guard let state = try readFile(statePath) else { return (manifest, []) }
+        return (manifest, try FileStateStore.decode(state, path: statePath))
+    }
+
     /// Index of the next shard to write.
     public var nextShardIndex: Int { manifest.shards.count }
 
