@@ -50,13 +50,11 @@ public enum KeyLog {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(keys.count * 16)
         for key in keys { bytes.append(contentsOf: key.bytes) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw SystemError("write", path: path) }
-            done += n
+        let failure: SystemError? = bytes.withUnsafeBytes { raw in
+            do throws(SystemError) { try OutputFile.writeAll(fd: fd, path: path, raw) } catch { return error }
+            return nil
         }
+        if let failure { throw failure }
         guard fsync(fd) == 0 else { throw SystemError("fsync", path: path) }
     }
 }

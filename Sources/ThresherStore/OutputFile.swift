@@ -23,7 +23,19 @@ public final class OutputFile {
         if fd >= 0 { Glibc.close(fd) }
     }
 
+    /// Test hook: asked before every write with the file's path; an errno
+    /// it returns fails that write (disk full, I/O error) as the kernel would.
+    nonisolated(unsafe) package static var injectedWriteError: ((String) -> Int32?)?
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        try Self.writeAll(fd: fd, path: path, bytes)
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR).
+    public static func writeAll(fd: Int32, path: String, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        if let inject = injectedWriteError, let code = inject(path) {
+            throw SystemError("write", path: path, code: code)
+        }
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)

@@ -113,8 +113,8 @@ func rescan(_ archive: TemporaryDirectory, configure: (inout ScanConfiguration) 
     configuration.jobs = 2
     configure(&configuration)
     let report = try ScanPipeline(configuration: configuration).run()
-    let examples = try readExamples(out)
-    return ScanRun(archive: archive, out: out, report: report, examples: examples)
+    let examples = try readExamples(configuration.output)
+    return ScanRun(archive: archive, out: configuration.output, report: report, examples: examples)
 }
 
 /// Every example in an output folder's shards, in shard order.
