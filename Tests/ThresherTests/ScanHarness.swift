@@ -14,7 +14,7 @@ struct Transcript {
     var prefix = "u"
 
     static func json(_ object: Any) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]), as: UTF8.self)
+        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes, .sortedKeys]), as: UTF8.self)
     }
 
     private mutating func base(_ type: String, _ extra: [String: Any]) -> [String: Any] {
