@@ -25,6 +25,8 @@ public struct ScanPipeline {
         report.output = configuration.output
         report.startedAt = Self.timestamp(now)
 
+        // A file truncated under a mapping must not crash the run.
+        MappingGuard.install()
         let discovery = try Discovery(followSymlinks: configuration.followSymlinks).discover(roots: configuration.roots)
         let discovered = clock.now
         report.problems = discovery.problems.map(\.description)

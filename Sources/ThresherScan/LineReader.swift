@@ -88,6 +88,7 @@ public struct LineReader: Sendable {
             }
             defer { munmap(raw, length) }
             let base = raw.assumingMemoryBound(to: UInt8.self)
+            let stopped = try MappingGuard.protect(raw, length: length) { () throws -> Bool in
             while searchFrom < mapEnd {
                 let from = Int(searchFrom - mapStart)
                 guard let hit = memchr(base + from, 0x0A, length - from) else {
@@ -97,16 +98,28 @@ public struct LineReader: Sendable {
                 let newline = hit.assumingMemoryBound(to: UInt8.self) - base
                 let lineOffset = Int(lineStart - mapStart)
                 guard try body(UnsafeBufferPointer(start: base + lineOffset, count: newline - lineOffset), lineStart) else {
-                    return LineReadResult(endOfLastLine: lineStart, partialBytes: 0, truncated: false, stopped: true)
+                    return true
                 }
                 lineStart = mapStart + Int64(newline) + 1
                 searchFrom = lineStart
+            }
+            return false
+            }
+            if stopped || Self.shrank(fd: fd, below: mapEnd) {
+                return LineReadResult(endOfLastLine: lineStart, partialBytes: 0, truncated: !stopped, stopped: stopped)
             }
             // A line longer than the window: grow it so each byte is mapped
             // O(1) times on average.
             if searchFrom - lineStart >= windowLength / 2 { windowLength *= 2 }
         }
         return LineReadResult(endOfLastLine: lineStart, partialBytes: range.upperBound - lineStart, truncated: false, stopped: false)
+    }
+
+    /// Whether the file is now shorter than `end`: bytes a mapping showed
+    /// past that point were zeros from `MappingGuard`, not the file.
+    static func shrank(fd: Int32, below end: Int64) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && Int64(info.st_size) < end
     }
 
     private func readLines(

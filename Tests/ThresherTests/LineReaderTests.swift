@@ -108,6 +108,29 @@ import Glibc
         #expect(all == Self.naiveLines(bytes).lines)
     }
 
+    /// A file truncated while mapped: SIGBUS is caught, reading ends, and the
+    /// result says the file shrank (nothing read past that point is trusted).
+    @Test(arguments: ReadMethod.allCases)
+    func aFileTruncatedWhileBeingReadDoesNotCrash(method: ReadMethod) throws {
+        MappingGuard.install()
+        let dir = TemporaryDirectory()
+        let line = Array(repeating: UInt8(ascii: "a"), count: 999) + [0x0A]
+        let bytes = Array((0..<4096).map { _ in line }.joined())  // 4 MB
+        let path = dir.write("f", bytes)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        var seen = 0
+        let faultsBefore = MappingGuard.faults
+        let result = try LineReader(method: method, chunkSize: 2 << 20).forEachLine(fd: fd, path: path, range: 0..<Int64(bytes.count)) { _, _ in
+            seen += 1
+            if seen == 10 { truncate(path, 20_000) }
+            return true
+        }
+        #expect(result.truncated)
+        #expect(seen < 4096)
+        if method == .mmap { #expect(MappingGuard.faults > faultsBefore) }
+    }
+
     @Test func readPathNoticesAFileThatShrank() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("f", "a\nb\nc\n")
