@@ -23,7 +23,8 @@ import ThresherScan
         try readExamples(out).map { $0["id"] as! String }
     }
 
-    @Test(arguments: ["shards/part-", "state/files-", "manifest.json", "state/keys.bin"])
+    // Serialized: the injection hook is process-wide.
+    @Test(.serialized, arguments: ["shards/part-", "state/files-", "manifest.json", "state/keys.bin"])
     func aWriteErrorFailsTheRunNamingThePathAndTheNextRunFinishes(_ failing: String) throws {
         let dir = Self.archive()
         let clean = try rescan(dir) { $0.output = dir.path + "-clean"; $0.shardSize = 4000 }
