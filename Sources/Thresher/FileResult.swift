@@ -18,6 +18,8 @@ public struct PreparedExample: Sendable {
 public struct FileResult: Sendable {
     public var file: TranscriptFile
     public var examples: [PreparedExample] = []
+    /// Selected turns the format could not hold.
+    public var skippedByFormat = 0
     public var counters = ExtractCounters()
     public var bytesRead: Int64 = 0
     /// Where the next incremental reading of this file starts: the

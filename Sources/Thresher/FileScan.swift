@@ -151,7 +151,14 @@ final class FileScan: @unchecked Sendable {
         var prepared: [PreparedExample] = []
         var writer = JSONWriter(capacity: 1 << 16)
         let format = configuration.format
-        assembler.onExample = { prepared.append(Self.prepare($0, format: format, writer: &writer)) }
+        var skipped = 0
+        assembler.onExample = { example in
+            if let ready = Self.prepare(example, format: format, writer: &writer) {
+                prepared.append(ready)
+            } else {
+                skipped += 1
+            }
+        }
         var lineBase = self.lineBase
         do {
             for summary in summaries {
@@ -173,6 +180,7 @@ final class FileScan: @unchecked Sendable {
             }
             prepared.sort { $0.lineStart < $1.lineStart }
             result.examples = prepared
+            result.skippedByFormat = skipped
         } catch {
             unitProblems.append("\(error)")
             result.examples = []
@@ -184,10 +192,11 @@ final class FileScan: @unchecked Sendable {
 
     /// Hashes and formats an example here, on the worker, so the writer
     /// thread only dedups and compresses.
-    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter) -> PreparedExample {
+    /// Nil when the format cannot hold the example.
+    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter) -> PreparedExample? {
         let key = DedupKey(hashing: example.canonicalForm())
         writer.reset()
-        format.write(example, id: key.hex, to: &writer)
+        guard format.write(example, id: key.hex, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
         return PreparedExample(key: key, line: writer.bytes, callNames: names, lineStart: example.metadata.lineStart)

@@ -43,7 +43,8 @@ public struct ScanPipeline {
 
         let shards = ShardWriter(
             directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
-            shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex)
+            shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex,
+            fileExtension: configuration.format.fileExtension, header: configuration.format.shardHeader)
         let plan = ResumePlan(files: discovery.files, states: folder.fileStates, settle: configuration.settle, now: now)
         report.files = discovery.files.count
         report.filesUnchanged = plan.unchanged
@@ -59,6 +60,7 @@ public struct ScanPipeline {
             report.filesRead += 1
             report.bytesRead += result.bytesRead
             report.counters.merge(result.counters)
+            report.skippedByFormat += result.skippedByFormat
             for sample in result.counters.malformedSamples where report.malformedSamples.count < ExtractCounters.malformedSampleLimit {
                 report.malformedSamples.append("\(result.file.relativePath):\(sample.line): \(sample.reason)")
             }

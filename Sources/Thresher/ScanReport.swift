@@ -18,6 +18,8 @@ public struct ScanReport: Sendable {
     public var malformedSamples: [String] = []
     /// Files (or folders) that could not be read, with the reason.
     public var problems: [String] = []
+    /// Selected turns the format cannot hold (ShareGPT's strict alternation).
+    public var skippedByFormat = 0
     public var duplicatesThisRun = 0
     public var duplicatesEarlierRuns = 0
     public var examplesWritten = 0
@@ -87,6 +89,7 @@ public struct ScanReport: Sendable {
         w.key("this_run"); w.int(duplicatesThisRun)
         w.key("earlier_runs"); w.int(duplicatesEarlierRuns)
         w.endObject()
+        w.key("skipped_by_format"); w.int(skippedByFormat)
         w.key("examples_written"); w.int(examplesWritten)
         w.key("shards_written")
         w.beginArray()
@@ -135,6 +138,9 @@ public struct ScanReport: Sendable {
         lines.append("thresh: \(plural(files, "file"))\(skipped), read \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
         lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
         lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(plural(examplesWritten, "example")) in \(plural(shardsWritten.count, "shard")) to \(output) (\(examplesInOutput) in all)")
+        if skippedByFormat > 0 {
+            lines.append("  \(plural(skippedByFormat, "selected turn")) cannot be written in this format (skipped)")
+        }
         if c.partialLines > 0 {
             lines.append("  \(plural(c.partialLines, "file")) end in a partial line, left for the next run")
         }

@@ -77,7 +77,9 @@ extension JSONText {
             return true
         }
         guard let base = raw.baseAddress else { return true }
-        let checkUTF8 = flags & JSONNode.nonASCII != 0
+        // Escapes are ASCII, so the body is valid UTF-8 exactly when its runs
+        // are: check it once whole, and run by run only if it is not.
+        let checkUTF8 = flags & JSONNode.nonASCII != 0 && !UTF8Check.isValid(raw)
         let n = raw.count
         var i = 0
         while i < n {

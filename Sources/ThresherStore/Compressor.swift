@@ -5,11 +5,12 @@ import CZstd
 public enum Compression: String, Sendable, CaseIterable {
     case zstd, gzip, none
 
-    public var fileExtension: String {
+    /// The suffix after the format's own extension.
+    public var fileSuffix: String {
         switch self {
-        case .zstd: return ".jsonl.zst"
-        case .gzip: return ".jsonl.gz"
-        case .none: return ".jsonl"
+        case .zstd: return ".zst"
+        case .gzip: return ".gz"
+        case .none: return ""
         }
     }
 

@@ -30,6 +30,10 @@ public final class ShardWriter {
     public let compression: Compression
     public let level: Int
     public let shardSize: Int64
+    /// `jsonl` or `csv`: the shard name is `part-NNNNN.EXT` plus the compression suffix.
+    public let fileExtension: String
+    /// Bytes every shard starts with (a CSV header); not counted as a record.
+    public let header: [UInt8]?
     public private(set) var finished: [ShardInfo] = []
     private var nextIndex: Int
     private var current: OpenShard?
@@ -59,17 +63,20 @@ public final class ShardWriter {
         }
     }
 
-    public init(directory: String, compression: Compression, level: Int, shardSize: Int64, firstIndex: Int) {
+    public init(directory: String, compression: Compression, level: Int, shardSize: Int64, firstIndex: Int,
+                fileExtension: String = "jsonl", header: [UInt8]? = nil) {
         self.directory = directory
+        self.fileExtension = fileExtension
+        self.header = header
         self.compression = compression
         self.level = level
         self.shardSize = shardSize
         self.nextIndex = firstIndex
     }
 
-    public static func shardName(index: Int, compression: Compression) -> String {
+    public static func shardName(index: Int, fileExtension: String = "jsonl", compression: Compression) -> String {
         let digits = String(index)
-        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + compression.fileExtension
+        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + "." + fileExtension + compression.fileSuffix
     }
 
     /// Appends one line (its trailing newline included).
@@ -98,10 +105,14 @@ public final class ShardWriter {
     }
 
     private func openNext() throws -> OpenShard {
-        let name = Self.shardName(index: nextIndex, compression: compression)
+        let name = Self.shardName(index: nextIndex, fileExtension: fileExtension, compression: compression)
         nextIndex += 1
         let file = try OutputFile(creating: directory + "/" + name + ".partial")
         let shard = OpenShard(name: name, file: file, compressor: try Compressor(compression, level: level))
+        if let header {
+            shard.pending += header
+            shard.uncompressed += Int64(header.count)
+        }
         current = shard
         return shard
     }

@@ -4,6 +4,7 @@ import Testing
 @testable import Thresher
 @testable import ThresherState
 import ThresherStore
+import ThresherExtract
 
 /// Dedup, the output folder, shards, and run-to-run behaviour (SPEC §5, §7).
 @Suite struct OutputTests {
@@ -110,7 +111,7 @@ import ThresherStore
         let plain = try scan(t)
         let packed = try scan(t) { $0.compression = compression }
         #expect((packed.examples as NSArray) == (plain.examples as NSArray))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: packed.out + "/shards") == ["part-00000" + compression.fileExtension])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: packed.out + "/shards") == ["part-00000.jsonl" + compression.fileSuffix])
     }
 
     @Test func outputDoesNotDependOnJobsUnitsOrReadMethod() throws {
@@ -206,19 +207,23 @@ func manifestJSON(_ out: String) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
 }
 
-/// The bundled demo archive against its reviewed output, byte for byte.
+/// The bundled demo archive against its reviewed output, byte for byte, in
+/// every format.
 @Suite struct GoldenOutputTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../fixtures").standardized.path
 
-    @Test func theDemoArchiveGivesItsReviewedExamples() throws {
+    @Test(arguments: OutputFormat.allCases)
+    func theDemoArchiveGivesItsReviewedExamples(format: OutputFormat) throws {
         let out = TemporaryDirectory()
         var configuration = ScanConfiguration(roots: [Self.fixtures + "/demo-archive"], output: out.path + "/out")
         configuration.settle = 0
         configuration.compression = .none
+        configuration.format = format
         let report = try ScanPipeline(configuration: configuration).run()
-        let written = try Data(contentsOf: URL(fileURLWithPath: out.path + "/out/shards/part-00000.jsonl"))
-        let expected = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/demo-archive.expected.jsonl"))
+        let shard = "part-00000.\(format.fileExtension)"
+        let written = try Data(contentsOf: URL(fileURLWithPath: out.path + "/out/shards/" + shard))
+        let expected = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/demo-archive.expected.\(format.rawValue).\(format.fileExtension)"))
         #expect(written == expected)
         #expect(report.duplicatesThisRun == 1)
         #expect(report.counters.malformedCount == 1)

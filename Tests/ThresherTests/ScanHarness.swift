@@ -121,7 +121,7 @@ func rescan(_ archive: TemporaryDirectory, configure: (inout ScanConfiguration) 
 func readExamples(_ out: String) throws -> [[String: Any]] {
     let names = try FileManager.default.contentsOfDirectory(atPath: out + "/shards").sorted()
     var examples: [[String: Any]] = []
-    for name in names {
+    for name in names where name.contains(".jsonl") {
         let bytes = try decompress(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/shards/" + name))), name: name)
         #expect(String(validating: bytes, as: UTF8.self) != nil, "shard \(name) is not valid UTF-8")
         for line in bytes.split(separator: 0x0A) {

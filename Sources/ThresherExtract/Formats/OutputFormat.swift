@@ -1,22 +1,43 @@
 import ThresherJSON
 
-/// A training-data layout an example can be written in (SPEC §6).
+/// A training-data layout an example can be written in (SPEC §6). Every
+/// format is written from the same `Example`; none reads the archive.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case openai
+    case openai, messages, sharegpt, chatml, alpaca, unified, csv
 
-    /// Writes one example as one JSON line (with its trailing `\n`).
-    public func write(_ example: Example, id: String, to writer: inout JSONWriter) {
+    /// The shard file extension before any compression suffix.
+    public var fileExtension: String { self == .csv ? "csv" : "jsonl" }
+
+    /// A line every shard starts with (the CSV header), if any.
+    public var shardHeader: [UInt8]? { self == .csv ? CSVFormat.header : nil }
+
+    /// Writes one example as one line (newline included). Returns false, and
+    /// writes nothing, when the format cannot hold this turn (a ShareGPT
+    /// conversation that cannot alternate strictly).
+    public func write(_ example: Example, id: String, to writer: inout JSONWriter) -> Bool {
         switch self {
-        case .openai: OpenAIFormat.write(example, id: id, to: &writer)
+        case .openai: OpenAIFormat.write(example, id: id, argumentsAsValues: false, to: &writer)
+        case .messages: OpenAIFormat.write(example, id: id, argumentsAsValues: true, to: &writer)
+        case .sharegpt:
+            guard ShareGPTFormat.write(example, id: id, to: &writer) else { return false }
+        case .chatml: ChatMLFormat.write(example, id: id, to: &writer)
+        case .alpaca: AlpacaFormat.write(example, id: id, to: &writer)
+        case .unified: UnifiedFormat.write(example, id: id, to: &writer)
+        case .csv:
+            CSVFormat.write(example, id: id, to: &writer.bytes)
+            return true
         }
         writer.bytes.append(0x0A)
+        return true
     }
 }
 
 /// OpenAI chat fine-tuning form: `{"id","messages","metadata"}`, arguments
-/// as a JSON string, `tool_calls` only where there are calls.
+/// as a JSON string, `tool_calls` only where there are calls. With
+/// `argumentsAsValues` it is the TRL / Axolotl `messages` form instead:
+/// arguments as JSON values and tool messages carrying `name`.
 enum OpenAIFormat {
-    static func write(_ example: Example, id: String, to w: inout JSONWriter) {
+    static func write(_ example: Example, id: String, argumentsAsValues: Bool, to w: inout JSONWriter) {
         w.beginObject()
         w.key("id")
         w.string(id)
@@ -49,7 +70,7 @@ enum OpenAIFormat {
                         w.key("name")
                         w.string(call.name)
                         w.key("arguments")
-                        w.string(json: call.arguments)
+                        if argumentsAsValues { w.raw(call.arguments) } else { w.string(json: call.arguments) }
                         w.endObject()
                         w.endObject()
                     }
@@ -59,11 +80,15 @@ enum OpenAIFormat {
                     w.key("reasoning")
                     w.text(reasoning)
                 }
-            case .tool(let callID, _, _, let content, _):
+            case .tool(let callID, let name, _, let content, _):
                 w.key("role")
                 w.string("tool")
                 w.key("tool_call_id")
                 w.string(callID)
+                if argumentsAsValues {
+                    w.key("name")
+                    w.string(name)
+                }
                 w.key("content")
                 w.text(content)
             }

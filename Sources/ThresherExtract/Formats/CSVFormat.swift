@@ -1,0 +1,37 @@
+import ThresherJSON
+
+/// One row per example for review in a spreadsheet, RFC 4180 quoting and
+/// CRLF line ends; every shard starts with the header row.
+enum CSVFormat {
+    static let columns = ["id", "prompt", "tools", "num_tool_calls", "num_tool_errors", "final_answer", "session_id", "file", "started_at"]
+
+    static let header: [UInt8] = Array((columns.joined(separator: ",") + "\r\n").utf8)
+
+    static func write(_ example: Example, id: String, to out: inout [UInt8]) {
+        let m = example.metadata
+        let fields = [
+            id, example.prompt.string, m.tools.joined(separator: ";"), String(m.numToolCalls), String(m.numToolErrors),
+            example.finalAnswer.string, m.sessionID ?? "", m.file, m.startedAt ?? "",
+        ]
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            append(field, to: &out)
+        }
+        out += [0x0D, 0x0A]
+    }
+
+    /// A field, quoted when it holds a comma, a quote, CR or LF.
+    static func append(_ field: String, to out: inout [UInt8]) {
+        let bytes = Array(field.utf8)
+        guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out += bytes
+            return
+        }
+        out.append(0x22)
+        for b in bytes {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+    }
+}
