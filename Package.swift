@@ -43,6 +43,6 @@ let package = Package(
             name: "thresh",
             dependencies: ["Thresher", "ThresherSynth", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "ThresherTests", dependencies: ["Thresher", "CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState", "ThresherSynth"]),
+        .testTarget(name: "ThresherTests", dependencies: ["Thresher", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState", "ThresherSynth"]),
     ]
 )

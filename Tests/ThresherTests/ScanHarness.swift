@@ -130,3 +130,8 @@ func readExamples(_ out: String) throws -> [[String: Any]] {
     }
     return examples
 }
+
+/// Test-side decompression of whole shards by file name.
+func decompress(_ bytes: [UInt8], name: String) throws -> [UInt8] {
+    try Decompressor.decompress(bytes, Decompressor.compression(ofShard: name))
+}
