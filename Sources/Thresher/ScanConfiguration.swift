@@ -28,6 +28,9 @@ public struct ScanConfiguration: Sendable {
     /// Input bytes workers may run ahead of the writer (bounds memory).
     public var inFlightBudget: Int64 = 192 << 20
 
+    /// Called on the writer thread after each file (for a progress display).
+    public var progress: (@Sendable (ScanProgress) -> Void)?
+
     public init(roots: [String], output: String) {
         self.roots = roots
         self.output = output
@@ -47,3 +50,12 @@ public struct ScanConfiguration: Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// How far a run is: files and bytes of this run's reading done so far.
+public struct ScanProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+    public var seconds: Double
+}

@@ -54,7 +54,13 @@ public struct ScanPipeline {
         let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now)
         scheduler.startWorkers()
         var writeTime = Duration.zero
+        let bytesTotal = plan.tasks.reduce(Int64(0)) { $0 + max(0, $1.file.size - $1.start) }
+        var filesDone = 0
         while let result = scheduler.nextResult() {
+            filesDone += 1
+            configuration.progress?(ScanProgress(
+                filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
+                bytesTotal: bytesTotal, seconds: Self.seconds(clock.now - started)))
             let writeStarted = clock.now
             defer { writeTime += clock.now - writeStarted }
             report.filesRead += 1

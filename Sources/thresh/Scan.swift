@@ -66,6 +66,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Print the run report as JSON on stdout.")
     var json = false
 
+    @Flag(help: "Show the progress line even when stderr is not a terminal.")
+    var progress = false
+
     @Option(help: ArgumentHelp("Force a read method (mmap or read).", visibility: .hidden))
     var readMethod: ReadMethod?
 
@@ -123,10 +126,14 @@ struct Scan: ParsableCommand {
         if let chunkSize { configuration.chunkSize = chunkSize }
         if let unitSize { configuration.unitSize = Int64(unitSize) }
 
+        let display = ProgressLine(enabled: !quiet && (progress || isatty(2) != 0), overwrite: isatty(2) != 0)
+        configuration.progress = { display.update($0) }
         let report: ScanReport
         do {
             report = try ScanPipeline(configuration: configuration).run()
+            display.finish()
         } catch {
+            display.finish()
             throw RunFailed(description: "\(error)")
         }
         if json {

@@ -81,6 +81,17 @@ import Testing
         #expect(outcome.stderr.contains(dir.path + "/blocker/out"), "\(outcome.stderr)")
     }
 
+    @Test func progressGoesToStderrOnlyWhenAsked() throws {
+        let dir = Self.archive()
+        let plain = try Self.run(["scan", dir.path, "-o", dir.path + "/a", "--settle", "0"])
+        #expect(!plain.stderr.contains("files, "))
+        let asked = try Self.run(["scan", dir.path, "-o", dir.path + "/b", "--settle", "0", "--progress"])
+        #expect(asked.stderr.contains("thresh: 1/1 files,"))
+        #expect(asked.stderr.contains("MB/s, ETA"))
+        let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/c", "--settle", "0", "--progress", "--quiet"])
+        #expect(quiet.stderr.isEmpty)
+    }
+
     @Test func helpAndVersionSucceed() throws {
         let help = try Self.run(["scan", "--help"])
         #expect(help.status == 0)
