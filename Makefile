@@ -1,7 +1,7 @@
 # Thresher: the two commands a newcomer needs are `make demo` and `make test`.
 
 SWIFT ?= swift
-DEB_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd pkg-config
+DEB_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= demo-out
 
@@ -29,9 +29,12 @@ demo: build
 	@echo "== $(DEMO_OUT)/shards:"; ls -l $(DEMO_OUT)/shards
 	@echo "== first example:"; zstd -dc $(DEMO_OUT)/shards/part-00000.jsonl.zst | head -n 1
 
+## The Swift test suite, then the interoperability test (shards loaded by
+## Hugging Face datasets from a throwaway virtualenv; needs PyPI).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Tests/interop/run.sh
 
 ## End-to-end throughput report (bench-out/bench.md) against the floor and the
 ## Python + orjson baseline, whose packages go into a private virtualenv.
