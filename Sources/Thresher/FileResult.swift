@@ -8,6 +8,8 @@ public struct PreparedExample: Sendable {
     public var key: DedupKey
     /// One JSON line in the run's format, newline included.
     public var line: [UInt8]
+    /// The lossless record of the example (`ExampleRecord`), for export.
+    public var record: [UInt8]
     /// The names of its calls, in order, for the report's tallies.
     public var callNames: [String]
     /// The prompt's line: examples of a file are written in this order.

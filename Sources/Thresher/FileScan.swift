@@ -199,7 +199,8 @@ final class FileScan: @unchecked Sendable {
         guard format.write(example, id: key.hex, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        return PreparedExample(key: key, line: writer.bytes, callNames: names, lineStart: example.metadata.lineStart)
+        return PreparedExample(key: key, line: writer.bytes, record: ExampleRecord.encode(example, id: key.hex),
+                               callNames: names, lineStart: example.metadata.lineStart)
     }
 
     /// Where phase 2 reads kept values: `pread` into a reused buffer.

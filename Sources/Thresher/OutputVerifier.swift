@@ -83,6 +83,17 @@ public struct OutputVerifier {
             }
             report.examples += records
         }
+        // The example records `thresh export` reads: present and intact.
+        for shard in manifest.recordShards {
+            let path = output + "/state/model/" + shard.name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                report.problems.append("state/model/\(shard.name): missing")
+                continue
+            }
+            if SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() != shard.sha256 {
+                report.problems.append("state/model/\(shard.name): SHA-256 differs from the manifest")
+            }
+        }
         if report.examples != manifest.examples && report.problems.isEmpty {
             report.problems.append("manifest.json: \(manifest.examples) examples listed, \(report.examples) found")
         }

@@ -45,6 +45,7 @@ public struct ScanPipeline {
             directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
             shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex,
             fileExtension: configuration.format.fileExtension, header: configuration.format.shardHeader)
+        let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
         let plan = ResumePlan(files: discovery.files, states: folder.fileStates, settle: configuration.settle, now: now)
         report.files = discovery.files.count
         report.filesUnchanged = plan.unchanged
@@ -91,6 +92,7 @@ public struct ScanPipeline {
                 }
                 newKeys.append(example.key)
                 try shards.write(line: example.line)
+                try records.write(line: example.record)
                 report.examplesWritten += 1
                 for name in example.callNames {
                     perTool.add(name)
@@ -100,6 +102,7 @@ public struct ScanPipeline {
         }
         let finishStarted = clock.now
         let written = try shards.finish()
+        let writtenRecords = try records.finish()
         writeTime += clock.now - finishStarted
         report.shardsWritten = written.map(\.name)
         report.callsPerServer = perServer.pairs
@@ -107,7 +110,7 @@ public struct ScanPipeline {
         report.wallSeconds = Self.seconds(clock.now - started)
         report.peakMemoryBytes = Self.peakMemory()
         let commitStarted = clock.now
-        try folder.commit(shards: written, keys: newKeys, states: states, run: runEntry(report))
+        try folder.commit(shards: written, records: writtenRecords, keys: newKeys, states: states, run: runEntry(report))
         report.examplesInOutput = folder.manifest.examples
         let phases = scheduler.stageTotals
         report.stageSeconds = [
@@ -188,5 +191,14 @@ struct OrderedCounts {
             index[name] = pairs.count
             pairs.append((name, 1))
         }
+    }
+}
+
+extension ShardWriter {
+    /// The writer of an output folder's lossless example records
+    /// (`state/model/part-NNNNN.record.jsonl.zst`, zstd level 1).
+    static func forRecords(folder: OutputFolder, shardSize: Int64) -> ShardWriter {
+        ShardWriter(directory: folder.recordsPath, compression: .zstd, level: 1, shardSize: shardSize,
+                    firstIndex: folder.nextRecordShardIndex, fileExtension: "record.jsonl")
     }
 }

@@ -11,6 +11,9 @@ public struct Manifest: Sendable, Equatable {
     public var format: String
     public var compression: String
     public var shards: [ShardInfo] = []
+    /// Lossless example records in `state/model/`, one per written example
+    /// in the same order (what `thresh export` reads).
+    public var recordShards: [ShardInfo] = []
     public var dedupKeys = 0
     /// Which `state/files-GEN.json` holds the committed cursors (0: none yet).
     public var stateGeneration = 0
@@ -51,20 +54,11 @@ public struct Manifest: Sendable, Equatable {
         w.int(stateGeneration)
         w.key("shards")
         w.beginArray()
-        for shard in shards {
-            w.beginObject()
-            w.key("name")
-            w.string(shard.name)
-            w.key("records")
-            w.int(shard.records)
-            w.key("bytes")
-            w.int(Int(shard.bytes))
-            w.key("uncompressed_bytes")
-            w.int(Int(shard.uncompressedBytes))
-            w.key("sha256")
-            w.string(shard.sha256)
-            w.endObject()
-        }
+        for shard in shards { Self.write(shard, to: &w) }
+        w.endArray()
+        w.key("record_shards")
+        w.beginArray()
+        for shard in recordShards { Self.write(shard, to: &w) }
         w.endArray()
         w.key("runs")
         w.beginArray()
@@ -73,6 +67,16 @@ public struct Manifest: Sendable, Equatable {
         w.endObject()
         w.bytes.append(0x0A)
         return w.bytes
+    }
+
+    private static func write(_ shard: ShardInfo, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("name"); w.string(shard.name)
+        w.key("records"); w.int(shard.records)
+        w.key("bytes"); w.int(Int(shard.bytes))
+        w.key("uncompressed_bytes"); w.int(Int(shard.uncompressedBytes))
+        w.key("sha256"); w.string(shard.sha256)
+        w.endObject()
     }
 
     public static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
@@ -109,12 +113,18 @@ public struct Manifest: Sendable, Equatable {
             guard let shards = tape.member(of: root, "shards", in: buffer), tape[shards].kind == .array else {
                 throw fail("missing shards")
             }
-            for shard in tape.elements(of: shards) {
-                guard tape[shard].kind == .object else { throw fail("bad shard entry") }
-                manifest.shards.append(ShardInfo(
-                    name: try string(shard, "name"), records: try int(shard, "records"),
-                    bytes: Int64(try int(shard, "bytes")), uncompressedBytes: Int64(try int(shard, "uncompressed_bytes")),
-                    sha256: try string(shard, "sha256")))
+            func shardList(_ list: Int) throws -> [ShardInfo] {
+                try tape.elements(of: list).map { shard in
+                    guard tape[shard].kind == .object else { throw fail("bad shard entry") }
+                    return ShardInfo(
+                        name: try string(shard, "name"), records: try int(shard, "records"),
+                        bytes: Int64(try int(shard, "bytes")), uncompressedBytes: Int64(try int(shard, "uncompressed_bytes")),
+                        sha256: try string(shard, "sha256"))
+                }
+            }
+            manifest.shards = try shardList(shards)
+            if let records = tape.member(of: root, "record_shards", in: buffer), tape[records].kind == .array {
+                manifest.recordShards = try shardList(records)
             }
             if let runs = tape.member(of: root, "runs", in: buffer), tape[runs].kind == .array {
                 manifest.runs = tape.elements(of: runs).map { tape.canonicalString($0, in: buffer) }

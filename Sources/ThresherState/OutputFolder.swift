@@ -15,6 +15,7 @@ public final class OutputFolder {
     public let path: String
     public var shardsPath: String { path + "/shards" }
     public var statePath: String { path + "/state" }
+    public var recordsPath: String { path + "/state/model" }
     public var manifestPath: String { path + "/" + Manifest.fileName }
     public var keyLogPath: String { statePath + "/" + KeyLog.fileName }
     public var reportPath: String { path + "/report.json" }
@@ -43,9 +44,11 @@ public final class OutputFolder {
         try OutputFile.makeDirectory(path)
         try OutputFile.makeDirectory(path + "/state")
         try OutputFile.makeDirectory(path + "/shards")
+        try OutputFile.makeDirectory(path + "/state/model")
         lock = try OutputLock(path: path + "/state/lock")
         if fresh {
             for name in Self.listDirectory(path + "/shards") { unlink(path + "/shards/" + name) }
+            for name in Self.listDirectory(path + "/state/model") { unlink(path + "/state/model/" + name) }
             unlink(path + "/" + Manifest.fileName)
             unlink(path + "/state/" + KeyLog.fileName)
             for name in Self.listDirectory(path + "/state") where name.hasPrefix("files-") { unlink(path + "/state/" + name) }
@@ -66,6 +69,11 @@ public final class OutputFolder {
         for name in Self.listDirectory(path + "/shards") where !listed.contains(name) {
             unlink(path + "/shards/" + name)
             removedLeftovers.append("shards/" + name)
+        }
+        let listedRecords = Set(manifest.recordShards.map(\.name))
+        for name in Self.listDirectory(path + "/state/model") where !listedRecords.contains(name) {
+            unlink(path + "/state/model/" + name)
+            removedLeftovers.append("state/model/" + name)
         }
         let current = FileStateStore.fileName(generation: manifest.stateGeneration)
         for name in Self.listDirectory(path + "/state")
@@ -99,10 +107,11 @@ public final class OutputFolder {
 
     /// Index of the next shard to write.
     public var nextShardIndex: Int { manifest.shards.count }
+    public var nextRecordShardIndex: Int { manifest.recordShards.count }
 
     /// Records a finished run whose shards are already in place: the new
     /// cursors and keys first, then the manifest that makes them current.
-    public func commit(shards: [ShardInfo], keys: [DedupKey], states: [FileState], run: String) throws {
+    public func commit(shards: [ShardInfo], records: [ShardInfo], keys: [DedupKey], states: [FileState], run: String) throws {
         var next = manifest
         next.stateGeneration += 1
         try OutputFile.writeAtomically(
@@ -110,6 +119,7 @@ public final class OutputFolder {
             to: statePath + "/" + FileStateStore.fileName(generation: next.stateGeneration))
         try KeyLog.append(keys, path: keyLogPath)
         next.shards += shards
+        next.recordShards += records
         next.dedupKeys += keys.count
         next.runs.append(run)
         try OutputFile.writeAtomically(next.encoded(), to: manifestPath)

@@ -26,6 +26,14 @@ public struct DedupKey: Hashable, Sendable {
         return pad(high) + pad(low)
     }
 
+    /// Parses the 32 hex digits of `hex`.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 32, let high = UInt64(String(decoding: digits[0..<16], as: UTF8.self), radix: 16),
+              let low = UInt64(String(decoding: digits[16..<32], as: UTF8.self), radix: 16) else { return nil }
+        self.init(high: high, low: low)
+    }
+
     /// 16 bytes, big-endian, as stored in the on-disk key log.
     public var bytes: [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
