@@ -83,6 +83,10 @@ struct Bench: ParsableCommand {
                 ("thresh, \(cores) jobs, zstd 6", ["--jobs", "\(cores)", "--level", "6"]),
                 ("thresh, \(cores) jobs, gzip 6", ["--jobs", "\(cores)", "--compression", "gzip"]),
             ]
+            // Every other format at the main settings: formatting must not become the bottleneck.
+            for format in ["messages", "sharegpt", "chatml", "alpaca", "unified", "csv"] {
+                configurations.append(("thresh, \(cores) jobs, zstd 3, \(format)", ["--jobs", "\(cores)", "--format", format]))
+            }
         }
         var results: [BenchResult] = []
         for (name, arguments) in configurations {

@@ -190,6 +190,12 @@ struct BenchSummary {
         if let single = results.first(where: { $0.name.contains("1 job") }) {
             out.append(String(format: "- %d jobs vs 1 job: %.2fx", cores, single.median.wallSeconds / main.median.wallSeconds))
         }
+        let formats = results.filter { $0.name.hasSuffix("messages") || $0.name.hasSuffix("sharegpt") || $0.name.hasSuffix("chatml")
+            || $0.name.hasSuffix("alpaca") || $0.name.hasSuffix("unified") || $0.name.hasSuffix("csv") }
+        if let slowest = formats.min(by: { $0.megabytesPerSecond < $1.megabytesPerSecond }) {
+            out.append(String(format: "- slowest format vs openai: %@ at %.0f%% of openai's MB/s",
+                              String(slowest.name.split(separator: " ").last ?? ""), 100 * slowest.megabytesPerSecond / main.megabytesPerSecond))
+        }
         if let pythonMBps {
             let match = idsMatch == true ? "same \(threshIDCount) example ids" : "ids DIFFER (thresh \(threshIDCount), Python \(pythonIDCount ?? 0))"
             out.append(String(format: "- thresh / Python + orjson: %.2fx (%@)", main.megabytesPerSecond / pythonMBps, match))
