@@ -46,7 +46,7 @@ enum ChatMLFormat {
                 for (index, call) in calls.enumerated() {
                     if text != nil || index > 0 { out.literal("\n") }
                     out.literal("<tool_call>\n")
-                    out.json(Snippet.toolCall(call))
+                    out.json(Snippet.call(call, spaced: true))
                     out.literal("\n</tool_call>")
                 }
                 if roleMarkers { out.literal("<|im_end|>\n") }

@@ -23,7 +23,7 @@ enum ShareGPTFormat {
                 let positions = position..<position + calls.count
                 position += calls.count
                 var call = EscapedText()
-                call.json(calls.count == 1 ? Snippet.compactCall(calls[0]) : Snippet.list(calls.map(Snippet.compactCall)))
+                call.json(calls.count == 1 ? Snippet.call(calls[0], spaced: false) : Snippet.list(calls.map { Snippet.call($0, spaced: false) }))
                 out.append(("function_call", call.jsonText))
                 // The results of exactly these calls must follow.
                 var results: [Int: JSONText] = [:]

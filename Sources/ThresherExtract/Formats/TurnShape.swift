@@ -50,21 +50,12 @@ struct EscapedText {
 
 /// Small JSON snippets the formats put inside strings.
 enum Snippet {
-    /// `{"name": NAME, "arguments": ARGS}` as Qwen-style chat templates write it.
-    static func toolCall(_ call: ToolCall) -> [UInt8] {
-        var out = Array(#"{"name": "#.utf8)
+    /// `{"name": NAME, "arguments": ARGS}` as Qwen-style chat templates write
+    /// it (`spaced`), or compact `{"name":NAME,"arguments":ARGS}`.
+    static func call(_ call: ToolCall, spaced: Bool) -> [UInt8] {
+        var out = Array((spaced ? #"{"name": "# : #"{"name":"#).utf8)
         JSONWriter.appendQuoted(call.name, to: &out)
-        out += Array(#", "arguments": "#.utf8)
-        out += call.arguments
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    /// `{"name":NAME,"arguments":ARGS}`, compact.
-    static func compactCall(_ call: ToolCall) -> [UInt8] {
-        var out = Array(#"{"name":"#.utf8)
-        JSONWriter.appendQuoted(call.name, to: &out)
-        out += Array(#","arguments":"#.utf8)
+        out += Array((spaced ? #", "arguments": "# : #","arguments":"#).utf8)
         out += call.arguments
         out.append(UInt8(ascii: "}"))
         return out
