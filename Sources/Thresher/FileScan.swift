@@ -199,7 +199,7 @@ final class FileScan: @unchecked Sendable {
         guard format.write(example, id: key.hex, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        return PreparedExample(key: key, line: writer.bytes, record: ExampleRecord.encode(example, id: key.hex),
+        return PreparedExample(key: key, line: writer.bytes, record: ExampleRecord.encode(example, id: key.hex, besides: format),
                                callNames: names, lineStart: example.metadata.lineStart)
     }
 

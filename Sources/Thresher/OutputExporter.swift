@@ -57,14 +57,20 @@ public enum OutputExporter {
         var keys: [DedupKey] = []
         var report = Report()
         var writer = JSONWriter(capacity: 1 << 16)
+        var shardLines = ShardLines(folder: configuration.source, shards: manifest.shards.map(\.name))
         for shard in manifest.recordShards {
             let path = configuration.source + "/state/model/" + shard.name
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ExportError(description: "\(path): missing")
             }
             let plain = try Decompressor.decompress(Array(data), .zstd)
-            for line in plain.split(separator: 0x0A) {
-                let (id, example) = try ExampleRecord.decode(Array(line))
+            for recordLine in plain.split(separator: 0x0A) {
+                let record = Array(recordLine)
+                // A delta record goes with its shard line: an OUT of one format
+                // has deltas for every example or for none, in shard order.
+                let (id, example) = ExampleRecord.isDelta(record)
+                    ? try ExampleRecord.decode(delta: record, line: try shardLines.next())
+                    : try ExampleRecord.decode(record)
                 report.examplesRead += 1
                 guard let key = DedupKey(hex: id) else { throw ExportError(description: "\(shard.name): bad id \(id)") }
                 guard seen.insert(key).inserted else {
@@ -77,7 +83,7 @@ public enum OutputExporter {
                     continue
                 }
                 try shards.write(line: writer.bytes)
-                try records.write(line: Array(line) + [0x0A])
+                try records.write(line: ExampleRecord.encode(example, id: id, besides: configuration.format))
                 keys.append(key)
                 report.examplesWritten += 1
             }
@@ -98,6 +104,33 @@ public enum OutputExporter {
         try folder.commit(shards: written, records: try records.finish(), keys: keys,
                           states: Array(folder.fileStates.values), run: String(decoding: entry.bytes, as: UTF8.self))
         return report
+    }
+
+    /// The lines of an output folder's JSONL shards, one after the other.
+    struct ShardLines {
+        let folder: String
+        var shards: [String]
+        var lines: [ArraySlice<UInt8>] = []
+        var position = 0
+
+        init(folder: String, shards: [String]) {
+            self.folder = folder
+            self.shards = shards
+        }
+
+        mutating func next() throws -> [UInt8] {
+            while position == lines.count {
+                guard !shards.isEmpty else { throw ExportError(description: "\(folder): fewer shard lines than records") }
+                let name = shards.removeFirst()
+                guard let data = FileManager.default.contents(atPath: folder + "/shards/" + name) else {
+                    throw ExportError(description: "\(folder)/shards/\(name): missing")
+                }
+                lines = try Decompressor.decompress(Array(data), Decompressor.compression(ofShard: name)).split(separator: 0x0A)
+                position = 0
+            }
+            position += 1
+            return Array(lines[position - 1])
+        }
     }
 
     public struct ExportError: Error, CustomStringConvertible {

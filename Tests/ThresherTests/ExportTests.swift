@@ -27,18 +27,48 @@ import ThresherStore
         #expect(try OutputExporter.export(export).examplesWritten == 0)
     }
 
-    @Test func recordsRoundTripEveryField() throws {
+    /// A turn with everything a format can drop: reasoning, text beside
+    /// calls, a repeated call id, an error flag, typed arguments.
+    static func awkwardTurn() -> Transcript {
         var t = Transcript()
         t.user("go")
-        t.assistant("A", [["type": "thinking", "thinking": "plan"], text("calling"), use("c1", "mcp__s__x", ["n": 1.50, "s": "é\u{1}"])])
-        t.results([("c1", "boom", true)])
-        t.assistant("B", [text("done")])
-        let run = try scan(t) { $0.keepThinking = true }
-        let shard = try Decompressor.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/state/model/part-00000.record.jsonl.zst"))), .zstd)
-        let (id, example) = try ExampleRecord.decode(Array(shard.dropLast()))
-        #expect(id == run.examples[0]["id"] as? String)
-        #expect(ExampleRecord.encode(example, id: id) == shard)
-        #expect(DedupKey(hashing: example.canonicalForm()).hex == id)
+        t.assistant("A", [["type": "thinking", "thinking": "plan"], text("calling"), use("dup", "mcp__s__x", ["n": 1.50, "s": "é\u{1}"]), use("dup", "mcp__s__y", ["list": [1, "a"]])])
+        t.results([("dup", "first", true)])
+        t.assistant("B", [use("c3", "mcp__s__z", nil)])
+        t.results([("c3", "third", nil), ("dup", "second", false)])
+        t.assistant("C", [text("done")])
+        return t
+    }
+
+    @Test func recordsRoundTripEveryField() throws {
+        for format in [OutputFormat.openai, .chatml] {
+            let run = try scan(Self.awkwardTurn()) { $0.keepThinking = true; $0.format = format }
+            let records = try Decompressor.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/state/model/part-00000.record.jsonl.zst"))), .zstd)
+            let record = Array(records.dropLast())
+            let line = Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")).dropLast())
+            #expect(ExampleRecord.isDelta(record) == (format == .openai))
+            let (id, example) = format == .openai ? try ExampleRecord.decode(delta: record, line: line) : try ExampleRecord.decode(record)
+            #expect(ExampleRecord.encode(example, id: id, besides: format) == records)
+            #expect(DedupKey(hashing: example.canonicalForm()).hex == id)
+            #expect(example.callsWithResults.map(\.isError) == [true, false, false])
+        }
+    }
+
+    @Test(arguments: OutputFormat.allCases)
+    func exportFromOpenAIKeepsWhatOpenAIDrops(format: OutputFormat) throws {
+        let dir = TemporaryDirectory()
+        dir.write("p/s.jsonl", Self.awkwardTurn().contents)
+        let direct = try rescan(dir) { $0.output = dir.path + "/direct"; $0.format = format; $0.keepThinking = true }
+        _ = try rescan(dir) { $0.output = dir.path + "/source"; $0.keepThinking = true; $0.compression = .gzip }
+        var export = OutputExporter.Configuration(source: dir.path + "/source", output: dir.path + "/exported", format: format)
+        export.compression = .none
+        _ = try OutputExporter.export(export)
+        let name = "part-00000.\(format.fileExtension)"
+        // ShareGPT cannot hold this turn (a result arrives after later calls): no shard either way.
+        let a = FileManager.default.contents(atPath: direct.out + "/shards/" + name)
+        let b = FileManager.default.contents(atPath: dir.path + "/exported/shards/" + name)
+        #expect(a == b)
+        #expect((a == nil) == (format == .sharegpt))
     }
 
     @Test func anOutputWithoutRecordsCannotBeExported() throws {

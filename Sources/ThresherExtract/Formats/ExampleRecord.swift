@@ -3,8 +3,59 @@ import ThresherJSON
 /// The lossless record of an example kept beside the shards
 /// (`OUT/state/model/`), so `thresh export` can write any format later
 /// without the archive. No training format holds everything (call ids,
-/// positions, `is_error`, texts next to calls), so this one does.
+/// positions, `is_error`, texts next to calls). Beside `openai` and
+/// `messages` shards, which lack only the error flags (and, when call ids
+/// repeat, which call a result answers), the record is just that delta;
+/// beside the other formats it is the whole example.
 public enum ExampleRecord {
+    /// The record to keep beside a shard line of `format`.
+    public static func encode(_ example: Example, id: String, besides format: OutputFormat) -> [UInt8] {
+        format == .openai || format == .messages ? encodeDelta(example, id: id) : encode(example, id: id)
+    }
+
+    /// `{"id","errors":[positions],"positions":[…]}`: what an openai or
+    /// messages line does not say. `positions` (of the tool messages, in
+    /// order) only when call ids repeat.
+    public static func encodeDelta(_ example: Example, id: String) -> [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        var errors: [Int] = []
+        var positions: [Int] = []
+        var callIDs = Set<String>()
+        var repeated = false
+        for message in example.messages {
+            switch message {
+            case .assistant(_, let calls, _):
+                for call in calls where !callIDs.insert(call.id).inserted { repeated = true }
+            case .tool(_, _, let position, _, let isError):
+                if isError { errors.append(position) }
+                positions.append(position)
+            case .user:
+                break
+            }
+        }
+        w.beginObject()
+        w.key("id"); w.string(id)
+        w.key("errors")
+        w.beginArray()
+        for position in errors { w.int(position) }
+        w.endArray()
+        if repeated {
+            w.key("positions")
+            w.beginArray()
+            for position in positions { w.int(position) }
+            w.endArray()
+        }
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    /// Whether a record is a delta that needs its shard line: both kinds
+    /// start `{"id":"<32 hex>",` and then name `errors` or `messages`.
+    public static func isDelta(_ record: [UInt8]) -> Bool {
+        record.count > 41 && record[41...].starts(with: #""errors""#.utf8)
+    }
+
     public static func encode(_ example: Example, id: String) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.beginObject()
@@ -95,6 +146,88 @@ public enum ExampleRecord {
                         callID: try reader.string(message, "tool_call_id"), name: try reader.string(message, "name"),
                         position: position, content: try reader.text(message, "content"),
                         isError: reader.member(message, "is_error").map { tape[$0].kind == .true } ?? false))
+                default:
+                    throw DecodeError(reason: "unknown role")
+                }
+            }
+            return (try reader.string(root, "id"), Example(messages: out, metadata: try reader.metadata(metadata)))
+        }
+    }
+
+    /// An example from its delta record and its `openai` / `messages` line.
+    public static func decode(delta: [UInt8], line: [UInt8]) throws -> (id: String, example: Example) {
+        let (errors, positions) = try delta.withUnsafeBufferPointer { buffer -> (Set<Int>, [Int]?) in
+            var tape = JSONTape()
+            do {
+                try JSONParser.parse(buffer, into: &tape)
+            } catch {
+                throw DecodeError(reason: "\(error)")
+            }
+            func ints(_ key: StaticString) -> [Int]? {
+                guard let list = tape.member(of: tape.root, key, in: buffer), tape[list].kind == .array else { return nil }
+                return tape.elements(of: list).compactMap { Int(tape.canonicalString($0, in: buffer)) }
+            }
+            return (Set(ints("errors") ?? []), ints("positions"))
+        }
+        return try line.withUnsafeBufferPointer { buffer in
+            var tape = JSONTape()
+            do {
+                try JSONParser.parse(buffer, into: &tape)
+            } catch {
+                throw DecodeError(reason: "\(error)")
+            }
+            let reader = Reader(tape: tape, bytes: buffer)
+            let root = tape.root
+            guard let messages = reader.member(root, "messages"), tape[messages].kind == .array,
+                  let metadata = reader.member(root, "metadata") else { throw DecodeError(reason: "not an openai or messages line") }
+            var out: [ExampleMessage] = []
+            var calls: [ToolCall] = []
+            var answered: [Bool] = []
+            var toolIndex = 0
+            for message in tape.elements(of: messages) {
+                switch try reader.string(message, "role") {
+                case "user":
+                    out.append(.user(text: try reader.text(message, "content")))
+                case "assistant":
+                    let content = reader.member(message, "content")
+                    let text = content.flatMap { tape[$0].kind == .string ? tape.text($0, in: buffer) : nil }
+                    let reasoning = reader.member(message, "reasoning").map { tape.text($0, in: buffer) }
+                    var mine: [ToolCall] = []
+                    if let list = reader.member(message, "tool_calls") {
+                        for call in tape.elements(of: list) {
+                            guard let function = reader.member(call, "function"), let arguments = reader.member(function, "arguments") else {
+                                throw DecodeError(reason: "call without function arguments")
+                            }
+                            // openai: canonical JSON text in a string; messages: the value.
+                            var canonical: [UInt8] = []
+                            if tape[arguments].kind == .string {
+                                canonical = tape.decodedBytes(arguments, in: buffer)
+                            } else {
+                                tape.writeCanonical(arguments, in: buffer, to: &canonical)
+                            }
+                            mine.append(ToolCall(id: try reader.string(call, "id"), name: try reader.string(function, "name"), arguments: canonical))
+                        }
+                    }
+                    calls += mine
+                    answered += Array(repeating: false, count: mine.count)
+                    out.append(.assistant(text: text, calls: mine, reasoning: reasoning))
+                case "tool":
+                    let callID = try reader.string(message, "tool_call_id")
+                    // SPEC §4 pairing: the first call of that id without a result,
+                    // unless the delta says which (ids that repeat).
+                    let position: Int
+                    if let positions, toolIndex < positions.count {
+                        position = positions[toolIndex]
+                    } else if let first = calls.indices.first(where: { !answered[$0] && calls[$0].id == callID }) {
+                        position = first
+                    } else {
+                        throw DecodeError(reason: "result \(callID) answers no call")
+                    }
+                    guard position < calls.count else { throw DecodeError(reason: "bad position \(position)") }
+                    answered[position] = true
+                    toolIndex += 1
+                    out.append(.tool(callID: callID, name: calls[position].name, position: position,
+                                     content: try reader.text(message, "content"), isError: errors.contains(position)))
                 default:
                     throw DecodeError(reason: "unknown role")
                 }
