@@ -54,6 +54,8 @@ public struct ScanPipeline {
         var states = plan.carried
         let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now)
         scheduler.startWorkers()
+        // On any early exit (a write error) the workers must not wait for us.
+        defer { scheduler.cancel() }
         var writeTime = Duration.zero
         let bytesTotal = plan.tasks.reduce(Int64(0)) { $0 + max(0, $1.file.size - $1.start) }
         var filesDone = 0

@@ -26,6 +26,7 @@ final class ScanScheduler: @unchecked Sendable {
     private var nextUnit = 0
     private var results: [FileResult?]
     private var writerPosition = 0
+    private var cancelled = false
     /// Seconds spent in each phase, summed over workers (guarded by the lock).
     private(set) var phaseSeconds = (scan: 0.0, assemble: 0.0)
 
@@ -103,14 +104,23 @@ final class ScanScheduler: @unchecked Sendable {
         }
     }
 
+    /// Stops handing out units (the writer gave up, e.g. on a write error),
+    /// so no worker is left waiting for a writer that is gone.
+    func cancel() {
+        locked {
+            cancelled = true
+            condition.broadcast()
+        }
+    }
+
     /// The next unit in order, waiting while it is too far ahead of the writer.
     private func claimUnit() -> WorkUnit? {
         condition.lock()
         defer { condition.unlock() }
-        while nextUnit < units.count && !mayClaim(units[nextUnit]) {
+        while !cancelled && nextUnit < units.count && !mayClaim(units[nextUnit]) {
             condition.wait()
         }
-        guard nextUnit < units.count else { return nil }
+        guard !cancelled, nextUnit < units.count else { return nil }
         let unit = units[nextUnit]
         nextUnit += 1
         let size = unit.end - unit.start
