@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thresher
 
 /// `thresh` as a user runs it: exit codes and messages.
 @Suite struct CommandLineTests {
@@ -90,6 +91,12 @@ import Testing
         #expect(asked.stderr.contains("MB/s, ETA"))
         let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/c", "--settle", "0", "--progress", "--quiet"])
         #expect(quiet.stderr.isEmpty)
+    }
+
+    @Test func theDefaultRootFollowsClaudeConfigDir() {
+        #expect(ScanConfiguration.defaultRoot(environment: ["CLAUDE_CONFIG_DIR": "/cfg", "HOME": "/home/u"]) == "/cfg/projects")
+        #expect(ScanConfiguration.defaultRoot(environment: ["HOME": "/home/u"]) == "/home/u/.claude/projects")
+        #expect(ScanConfiguration.defaultRoot(environment: ["CLAUDE_CONFIG_DIR": "", "HOME": "/home/u"]) == "/home/u/.claude/projects")
     }
 
     @Test func helpAndVersionSucceed() throws {
