@@ -12,7 +12,10 @@ final class TemporaryDirectory {
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    /// Removes the folder and the output folders tests put beside it.
+    deinit {
+        for suffix in ["", "-out", "-clean"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
 
     /// Writes `bytes` at a path relative to this folder, creating folders.
     @discardableResult
