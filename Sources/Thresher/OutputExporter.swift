@@ -69,7 +69,7 @@ public enum OutputExporter {
                 // A delta record goes with its shard line: an OUT of one format
                 // has deltas for every example or for none, in shard order.
                 let (id, example) = ExampleRecord.isDelta(record)
-                    ? try ExampleRecord.decode(delta: record, line: try shardLines.next())
+                    ? try ExampleRecord.decode(delta: record, line: try shardLines.next(), argumentsAsString: manifest.format == OutputFormat.openai.rawValue)
                     : try ExampleRecord.decode(record)
                 report.examplesRead += 1
                 guard let key = DedupKey(hex: id) else { throw ExportError(description: "\(shard.name): bad id \(id)") }

@@ -34,8 +34,8 @@ import ThresherStore
         t.user("go")
         t.assistant("A", [["type": "thinking", "thinking": "plan"], text("calling"), use("dup", "mcp__s__x", ["n": 1.50, "s": "é\u{1}"]), use("dup", "mcp__s__y", ["list": [1, "a"]])])
         t.results([("dup", "first", true)])
-        t.assistant("B", [use("c3", "mcp__s__z", nil)])
-        t.results([("c3", "third", nil), ("dup", "second", false)])
+        t.assistant("B", [use("c3", "mcp__s__z", nil), use("c4", "mcp__s__w", "a plain string input")])
+        t.results([("c3", "third", nil), ("dup", "second", false), ("c4", 7, nil)])
         t.assistant("C", [text("done")])
         return t
     }
@@ -47,19 +47,19 @@ import ThresherStore
             let record = Array(records.dropLast())
             let line = Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")).dropLast())
             #expect(ExampleRecord.isDelta(record) == (format == .openai))
-            let (id, example) = format == .openai ? try ExampleRecord.decode(delta: record, line: line) : try ExampleRecord.decode(record)
+            let (id, example) = format == .openai ? try ExampleRecord.decode(delta: record, line: line, argumentsAsString: true) : try ExampleRecord.decode(record)
             #expect(ExampleRecord.encode(example, id: id, besides: format) == records)
             #expect(DedupKey(hashing: example.canonicalForm()).hex == id)
-            #expect(example.callsWithResults.map(\.isError) == [true, false, false])
+            #expect(example.callsWithResults.map(\.isError) == [true, false, false, false])
         }
     }
 
-    @Test(arguments: OutputFormat.allCases)
-    func exportFromOpenAIKeepsWhatOpenAIDrops(format: OutputFormat) throws {
+    @Test(arguments: [OutputFormat.openai, .messages], OutputFormat.allCases)
+    func exportFromDeltaRecordsKeepsWhatTheLinesDrop(source: OutputFormat, format: OutputFormat) throws {
         let dir = TemporaryDirectory()
         dir.write("p/s.jsonl", Self.awkwardTurn().contents)
         let direct = try rescan(dir) { $0.output = dir.path + "/direct"; $0.format = format; $0.keepThinking = true }
-        _ = try rescan(dir) { $0.output = dir.path + "/source"; $0.keepThinking = true; $0.compression = .gzip }
+        _ = try rescan(dir) { $0.output = dir.path + "/source"; $0.format = source; $0.keepThinking = true; $0.compression = .gzip }
         var export = OutputExporter.Configuration(source: dir.path + "/source", output: dir.path + "/exported", format: format)
         export.compression = .none
         _ = try OutputExporter.export(export)

@@ -106,8 +106,8 @@ public enum ExampleRecord {
         public var description: String { "not an example record: \(reason)" }
     }
 
-    /// Reads a record back: its id and the example.
-    public static func decode(_ line: [UInt8]) throws -> (id: String, example: Example) {
+    /// Parses `line` and hands a reader over it to `body` (must not escape).
+    private static func parse<T>(_ line: [UInt8], _ body: (Reader) throws -> T) throws -> T {
         try line.withUnsafeBufferPointer { buffer in
             var tape = JSONTape()
             do {
@@ -115,7 +115,14 @@ public enum ExampleRecord {
             } catch {
                 throw DecodeError(reason: "\(error)")
             }
-            let reader = Reader(tape: tape, bytes: buffer)
+            return try body(Reader(tape: tape, bytes: buffer))
+        }
+    }
+
+    /// Reads a record back: its id and the example.
+    public static func decode(_ line: [UInt8]) throws -> (id: String, example: Example) {
+        try parse(line) { reader in
+            let tape = reader.tape
             let root = tape.root
             guard tape[root].kind == .object, let messages = reader.member(root, "messages"), tape[messages].kind == .array,
                   let metadata = reader.member(root, "metadata") else { throw DecodeError(reason: "missing messages or metadata") }
@@ -125,21 +132,18 @@ public enum ExampleRecord {
                 case "user":
                     out.append(.user(text: try reader.text(message, "content")))
                 case "assistant":
-                    let content = reader.member(message, "content")
-                    let text = content.flatMap { tape[$0].kind == .string ? tape.text($0, in: buffer) : nil }
-                    let reasoning = reader.member(message, "reasoning").map { tape.text($0, in: buffer) }
                     var calls: [ToolCall] = []
                     if let list = reader.member(message, "tool_calls") {
                         for call in tape.elements(of: list) {
                             guard let arguments = reader.member(call, "arguments") else { throw DecodeError(reason: "call without arguments") }
-                            var canonical: [UInt8] = []
-                            tape.writeCanonical(arguments, in: buffer, to: &canonical)
-                            calls.append(ToolCall(id: try reader.string(call, "id"), name: try reader.string(call, "name"), arguments: canonical))
+                            calls.append(ToolCall(id: try reader.string(call, "id"), name: try reader.string(call, "name"),
+                                                  arguments: reader.arguments(arguments, asJSONString: false)))
                         }
                     }
-                    out.append(.assistant(text: text, calls: calls, reasoning: reasoning))
+                    out.append(.assistant(text: reader.optionalText(message, "content"), calls: calls,
+                                          reasoning: reader.optionalText(message, "reasoning")))
                 case "tool":
-                    guard let position = reader.member(message, "position").flatMap({ Int(tape.canonicalString($0, in: buffer)) }) else {
+                    guard let position = reader.member(message, "position").flatMap({ Int(tape.canonicalString($0, in: reader.bytes)) }) else {
                         throw DecodeError(reason: "tool message without position")
                     }
                     out.append(.tool(
@@ -154,31 +158,21 @@ public enum ExampleRecord {
         }
     }
 
-    /// An example from its delta record and its `openai` / `messages` line.
-    public static func decode(delta: [UInt8], line: [UInt8]) throws -> (id: String, example: Example) {
-        let (errors, positions) = try delta.withUnsafeBufferPointer { buffer -> (Set<Int>, [Int]?) in
-            var tape = JSONTape()
-            do {
-                try JSONParser.parse(buffer, into: &tape)
-            } catch {
-                throw DecodeError(reason: "\(error)")
-            }
+    /// An example from its delta record and its shard line: `openai`
+    /// (`argumentsAsString`: arguments are JSON text inside a string) or
+    /// `messages` (arguments are the JSON value).
+    public static func decode(delta: [UInt8], line: [UInt8], argumentsAsString: Bool) throws -> (id: String, example: Example) {
+        let (errors, positions) = try parse(delta) { reader -> (Set<Int>, [Int]?) in
             func ints(_ key: StaticString) -> [Int]? {
-                guard let list = tape.member(of: tape.root, key, in: buffer), tape[list].kind == .array else { return nil }
-                return tape.elements(of: list).compactMap { Int(tape.canonicalString($0, in: buffer)) }
+                guard let list = reader.member(reader.tape.root, key), reader.tape[list].kind == .array else { return nil }
+                return reader.tape.elements(of: list).compactMap { Int(reader.tape.canonicalString($0, in: reader.bytes)) }
             }
             return (Set(ints("errors") ?? []), ints("positions"))
         }
-        return try line.withUnsafeBufferPointer { buffer in
-            var tape = JSONTape()
-            do {
-                try JSONParser.parse(buffer, into: &tape)
-            } catch {
-                throw DecodeError(reason: "\(error)")
-            }
-            let reader = Reader(tape: tape, bytes: buffer)
+        return try parse(line) { reader in
+            let tape = reader.tape
             let root = tape.root
-            guard let messages = reader.member(root, "messages"), tape[messages].kind == .array,
+            guard tape[root].kind == .object, let messages = reader.member(root, "messages"), tape[messages].kind == .array,
                   let metadata = reader.member(root, "metadata") else { throw DecodeError(reason: "not an openai or messages line") }
             var out: [ExampleMessage] = []
             var calls: [ToolCall] = []
@@ -189,28 +183,20 @@ public enum ExampleRecord {
                 case "user":
                     out.append(.user(text: try reader.text(message, "content")))
                 case "assistant":
-                    let content = reader.member(message, "content")
-                    let text = content.flatMap { tape[$0].kind == .string ? tape.text($0, in: buffer) : nil }
-                    let reasoning = reader.member(message, "reasoning").map { tape.text($0, in: buffer) }
                     var mine: [ToolCall] = []
                     if let list = reader.member(message, "tool_calls") {
                         for call in tape.elements(of: list) {
                             guard let function = reader.member(call, "function"), let arguments = reader.member(function, "arguments") else {
                                 throw DecodeError(reason: "call without function arguments")
                             }
-                            // openai: canonical JSON text in a string; messages: the value.
-                            var canonical: [UInt8] = []
-                            if tape[arguments].kind == .string {
-                                canonical = tape.decodedBytes(arguments, in: buffer)
-                            } else {
-                                tape.writeCanonical(arguments, in: buffer, to: &canonical)
-                            }
-                            mine.append(ToolCall(id: try reader.string(call, "id"), name: try reader.string(function, "name"), arguments: canonical))
+                            mine.append(ToolCall(id: try reader.string(call, "id"), name: try reader.string(function, "name"),
+                                                 arguments: reader.arguments(arguments, asJSONString: argumentsAsString)))
                         }
                     }
                     calls += mine
                     answered += Array(repeating: false, count: mine.count)
-                    out.append(.assistant(text: text, calls: mine, reasoning: reasoning))
+                    out.append(.assistant(text: reader.optionalText(message, "content"), calls: mine,
+                                          reasoning: reader.optionalText(message, "reasoning")))
                 case "tool":
                     let callID = try reader.string(message, "tool_call_id")
                     // SPEC §4 pairing: the first call of that id without a result,
@@ -250,6 +236,20 @@ public enum ExampleRecord {
         func string(_ object: Int, _ key: StaticString) throws -> String {
             guard let value = optionalString(object, key) else { throw DecodeError(reason: "missing \(key)") }
             return value
+        }
+
+        /// A string member as text; nil when absent, null or not a string.
+        func optionalText(_ object: Int, _ key: StaticString) -> JSONText? {
+            guard let index = member(object, key), tape[index].kind == .string else { return nil }
+            return tape.text(index, in: bytes)
+        }
+
+        /// Canonical arguments from a value, or from JSON text held in a string.
+        func arguments(_ index: Int, asJSONString: Bool) -> [UInt8] {
+            if asJSONString && tape[index].kind == .string { return tape.decodedBytes(index, in: bytes) }
+            var canonical: [UInt8] = []
+            tape.writeCanonical(index, in: bytes, to: &canonical)
+            return canonical
         }
 
         func text(_ object: Int, _ key: StaticString) throws -> JSONText {
