@@ -121,7 +121,7 @@ struct RecordReader {
                 if equal(type, "text") {
                     return tape.member(of: element, "text", in: bytes).flatMap(string) ?? ""
                 }
-                return "[" + String(decoding: type, as: UTF8.self) + "]"
+                return "[" + type.string + "]"
             }
         default:
             return []
@@ -172,12 +172,12 @@ struct RecordReader {
 
     // MARK: - Helpers
 
-    /// The decoded `type` of a content block, or nil when it is not an
-    /// object or has no string type.
-    private func blockType(_ element: Int) -> [UInt8]? {
+    /// The `type` of a content block (raw bytes unless escaped: no copy per
+    /// block), or nil when it is not an object or has no string type.
+    private func blockType(_ element: Int) -> UnsafeBufferPointerOrArray? {
         guard tape[element].kind == .object,
               let type = tape.member(of: element, "type", in: bytes), tape[type].kind == .string else { return nil }
-        return decodedKey(type)
+        return keyBytes(type)
     }
 
     private enum TypeName {
@@ -199,15 +199,7 @@ struct RecordReader {
         tape[index].flags == 0 ? .raw(tape.rawBytes(index, in: bytes)) : .decoded(tape.decodedBytes(index, in: bytes))
     }
 
-    private func decodedKey(_ index: Int) -> [UInt8] {
-        tape.decodedBytes(index, in: bytes)
-    }
-
     private func equal(_ a: UnsafeBufferPointerOrArray, _ b: StaticString) -> Bool {
-        a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
-    }
-
-    private func equal(_ a: [UInt8], _ b: StaticString) -> Bool {
         a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
     }
 
@@ -244,6 +236,14 @@ enum UnsafeBufferPointerOrArray {
         switch self {
         case .raw(let b): return b.count
         case .decoded(let a): return a.count
+        }
+    }
+
+    /// The bytes as text (they are valid UTF-8 only after decoding; repaired here).
+    var string: String {
+        switch self {
+        case .raw(let b): return String(decoding: b, as: UTF8.self)
+        case .decoded(let a): return String(decoding: a, as: UTF8.self)
         }
     }
 
