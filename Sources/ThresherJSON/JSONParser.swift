@@ -156,14 +156,18 @@ struct Cursor {
             flags |= JSONNode.escaped
             guard j + 1 < n else { throw JSONSyntaxError(.unexpectedEnd, at: j + 1) }
             switch p[j + 1] {
-            case 0x22, 0x5C, 0x2F, UInt8(ascii: "b"), UInt8(ascii: "f"),
+            case 0x22, 0x5C, UInt8(ascii: "b"), UInt8(ascii: "f"),
                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                j += 2
+            case 0x2F:
+                flags |= JSONNode.nonMinimalEscape
                 j += 2
             case UInt8(ascii: "u"):
                 guard j + 6 <= n else { throw JSONSyntaxError(.unexpectedEnd, at: n) }
                 for k in 2..<6 where hexValue(p[j + k]) == nil {
                     throw JSONSyntaxError(.invalidUnicodeEscape, at: j)
                 }
+                flags |= JSONNode.nonMinimalEscape
                 j += 6
             default:
                 throw JSONSyntaxError(.invalidEscape, at: j)

@@ -11,7 +11,7 @@ public enum JSONKind: UInt8, Sendable {
 /// a value (and all it contains) is one load.
 public struct JSONNode: Sendable {
     public var kind: JSONKind
-    /// String flags: `JSONNode.escaped`, `JSONNode.nonASCII`.
+    /// String flags: `JSONNode.escaped`, `nonASCII`, `nonMinimalEscape`.
     public var flags: UInt8
     public var start: UInt32
     public var end: UInt32
@@ -21,6 +21,10 @@ public struct JSONNode: Sendable {
     public static let escaped: UInt8 = 1
     /// The string body holds at least one byte >= 0x80 (UTF-8 to validate).
     public static let nonASCII: UInt8 = 2
+    /// The string body holds a `\u` or `\/` escape (set with `escaped`):
+    /// the only escapes minimal JSON text writes differently. Without one,
+    /// a body that is valid UTF-8 is already in minimal form.
+    public static let nonMinimalEscape: UInt8 = 4
 }
 
 /// The structural index of one JSON document: a flat array of nodes in

@@ -72,14 +72,16 @@ extension JSONText {
     /// Returns false (leaving `out` partly written) on a malformed escape,
     /// which only bytes that were never parsed can hold.
     public static func appendTranscoded(_ raw: UnsafeBufferPointer<UInt8>, flags: UInt8, to out: inout [UInt8]) -> Bool {
-        if flags == 0 {
+        // Escapes are ASCII, so the body is valid UTF-8 exactly when its runs
+        // are: check it once whole, and run by run only if it is not.
+        let checkUTF8 = flags & JSONNode.nonASCII != 0 && !UTF8Check.isValid(raw)
+        if flags & JSONNode.nonMinimalEscape == 0 && !checkUTF8 {
+            // Only escapes that minimal text keeps as they are (the parser
+            // validated them): the body is its own minimal form.
             out.append(contentsOf: raw)
             return true
         }
         guard let base = raw.baseAddress else { return true }
-        // Escapes are ASCII, so the body is valid UTF-8 exactly when its runs
-        // are: check it once whole, and run by run only if it is not.
-        let checkUTF8 = flags & JSONNode.nonASCII != 0 && !UTF8Check.isValid(raw)
         let n = raw.count
         var i = 0
         while i < n {

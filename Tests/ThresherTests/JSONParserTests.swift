@@ -120,6 +120,20 @@ func decodedString(_ bytes: [UInt8]) -> String? {
         #expect(canonical([0x22, 0xFF, 0x22]) == "\"\u{FFFD}\"")
     }
 
+    /// Bodies whose escapes minimal text keeps are copied whole; one `\/`
+    /// or `\u` anywhere, or invalid UTF-8, sends the body through rewriting.
+    @Test func onlyNonMinimalEscapesOrBadUTF8AreRewritten() throws {
+        for (text, rewritten) in [(#""a\"b\n\\c""#, false), (#""x\/y""#, true), (#""\n\u0041\t""#, true),
+                                  (#""\\u0041""#, false), (#""\\/""#, false), (#""é\n""#, false)] {
+            let bytes = Array(text.utf8)
+            guard case .success(let tape) = parse(bytes) else { throw Failure("rejected \(text)") }
+            #expect((tape[tape.root].flags & JSONNode.nonMinimalEscape != 0) == rewritten, "\(text)")
+        }
+        #expect(canonical(#""a\"b\/c""#) == #""a\"b/c""#)
+        #expect(canonical(#""\n\u0041\t""#) == #""\nA\t""#)
+        #expect(canonical([0x22, 0x5C, 0x6E, 0xC3, 0xA9, 0xFF, 0x22]) == "\"\\né\u{FFFD}\"")
+    }
+
     @Test func whitespaceOnlyStrings() throws {
         for (text, expected) in [(#""  \n\t\r""#, true), (#""\u0020\u000A""#, true), (#""""#, true),
                                  (#"" x ""#, false), (#""\u00a0""#, false), (#""\\""#, false)] {
