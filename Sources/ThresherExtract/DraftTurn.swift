@@ -111,10 +111,29 @@ struct DraftTurn {
         return .complete
     }
 
+    /// Every span `example` decodes for these messages.
+    private func spans(of kept: [Message]) -> [ByteSpan] {
+        var spans = [prompt.sessionID, prompt.agentID, prompt.cwd, prompt.gitBranch, prompt.version,
+                     startedAt, lastTimestamp].compactMap { $0 }
+        for message in kept {
+            switch message {
+            case .assistant(let a):
+                if let model = a.model { spans.append(model) }
+                spans += a.texts
+                spans += a.thinking
+                spans += a.calls.compactMap { calls[$0].input }
+            case .tool(_, let content, _):
+                if let content { spans.append(content) }
+            }
+        }
+        return spans
+    }
+
     /// Decodes the turn into an example. Call positions follow the final
     /// message list: by message, then by block.
     func example(file: String, sidechain: Bool, decoder: SpanDecoder) throws -> Example {
         let kept = emitted
+        decoder.prefetch(spans(of: kept))
         var position = [Int](repeating: -1, count: calls.count)
         var next = 0
         for case .assistant(let a) in kept {

@@ -4,6 +4,13 @@ import ThresherJSON
 /// `pread` into a buffer. `body` must not let the buffer escape.
 public protocol SpanSource {
     func withBytes<T>(_ span: ByteSpan, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T
+    /// A hint: these spans (one turn's) are about to be read. A source may
+    /// read them in one go; nothing may depend on it doing so.
+    func prefetch(_ spans: [ByteSpan])
+}
+
+extension SpanSource {
+    public func prefetch(_ spans: [ByteSpan]) {}
 }
 
 /// Phase 2's access to kept values: reads a span's bytes again and decodes
@@ -48,6 +55,11 @@ public final class SpanDecoder {
             }
             return body(tape, buffer)
         }
+    }
+
+    /// Tells the source which spans the next decodes read (see `SpanSource.prefetch`).
+    public func prefetch(_ spans: [ByteSpan]) {
+        source.prefetch(spans)
     }
 
     /// The decoded string at `span`, or nil when the value is not a string.

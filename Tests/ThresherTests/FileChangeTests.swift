@@ -65,7 +65,8 @@ import Testing
         #expect(result.problem == nil)
     }
 
-    @Test func aFileRewrittenBetweenThePhasesIsReportedNotTrusted() throws {
+    /// Phase 1 of a one-turn file, `change` applied to the file, then phase 2.
+    static func assemble(afterPhaseOne change: (_ path: String, _ size: Int) throws -> Void) throws -> FileResult {
         let dir = TemporaryDirectory()
         var t = Transcript()
         t.turn("one", id: "c1")
@@ -78,13 +79,53 @@ import Testing
         var scanner = RecordScanner()
         let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration)
         _ = scan.complete(scan.units[0], summary: summary, read: read)
-        // Same inode, new bytes: the spans phase 1 kept no longer hold JSON values.
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.write(contentsOf: Data(repeating: 0x20, count: t.contents.utf8.count))
-        try handle.close()
-        let result = scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970)
+        try change(path, t.contents.utf8.count)
+        return scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970)
+    }
+
+    @Test func aFileRewrittenBetweenThePhasesIsReportedNotTrusted() throws {
+        let result = try Self.assemble(afterPhaseOne: { path, size in
+            // Same inode, new bytes: the spans phase 1 kept no longer hold JSON values.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.write(contentsOf: Data(repeating: 0x20, count: size))
+            try handle.close()
+        })
         #expect(result.examples.isEmpty)
         #expect(result.problem?.contains("file changed while being read") == true)
+    }
+
+    @Test func aFileTruncatedBetweenThePhasesIsReportedNotTrusted() throws {
+        let unchanged = try Self.assemble(afterPhaseOne: { _, _ in })
+        #expect(unchanged.examples.count == 1)
+        let result = try Self.assemble(afterPhaseOne: { path, size in
+            #expect(truncate(path, off_t(size / 2)) == 0)
+        })
+        #expect(result.examples.isEmpty)
+        #expect(result.problem?.contains("file changed while being read") == true)
+    }
+
+    /// Spans served from a turn's read-ahead window and read one by one are
+    /// the same bytes, inside, across and outside the window.
+    @Test func spansReadAheadMatchSpansReadAlone() throws {
+        let dir = TemporaryDirectory()
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        let path = dir.write("bytes.bin", bytes)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        let spans = [(1_000, 10), (1_500, 300), (40_000, 5), (40_005, 20_000), (0, 1), (199_990, 10)].map {
+            ByteSpan(offset: Int64($0.0), length: $0.1, kind: .string)
+        }
+        let source = PReadSpans(fd: fd, path: path)
+        for window in [Array(spans[0..<2]), Array(spans[2..<4]), spans, []] {
+            source.prefetch(window)
+            for span in spans {
+                let read = try source.withBytes(span) { Array($0) }
+                #expect(read == Array(bytes[Int(span.offset)..<Int(span.offset) + span.length]))
+            }
+        }
+        let beyond = ByteSpan(offset: 199_995, length: 10, kind: .string)
+        source.prefetch([spans[5], beyond])
+        #expect(throws: SpanDecoder.ChangedError.self) { try source.withBytes(beyond) { Array($0) } }
     }
 
     @Test(arguments: ReadMethod.allCases, [64, 1 << 16])
