@@ -147,7 +147,8 @@ final class FileScan: @unchecked Sendable {
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
                 keepThinking: configuration.keepThinking),
             file: file.relativePath, decoder: decoder,
-            hasSidechainRecords: summaries.contains { $0!.records.contains(where: \.isSidechain) })
+            hasSidechainRecords: summaries.contains { $0!.records.contains(where: \.isSidechain) },
+            recordCount: summaries.reduce(0) { $0 + $1!.records.count })
         var prepared: [PreparedExample] = []
         var writer = JSONWriter(capacity: 1 << 16)
         let format = configuration.format

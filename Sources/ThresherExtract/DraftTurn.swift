@@ -39,6 +39,9 @@ struct DraftTurn {
     var lastTimestamp: ByteSpan?
     /// Message index of each assistant message id seen in this turn.
     private var messageOfID: [String: Int] = [:]
+    /// The latest assistant message: records of one message usually come
+    /// one after another, so most lookups stop here.
+    private var lastAssistant: (id: String, index: Int)?
 
     init(prompt: Prompt, line: Int, offset: Int64, timestamp: ByteSpan?) {
         self.prompt = prompt
@@ -58,13 +61,16 @@ struct DraftTurn {
     /// the turn has one (also across tool results), else to a new message.
     mutating func add(_ record: AssistantRecord) {
         let index: Int
-        if let id = record.messageID, let existing = messageOfID[id] {
+        if let id = record.messageID, let last = lastAssistant, last.id == id {
+            index = last.index
+        } else if let id = record.messageID, let existing = messageOfID[id] {
             index = existing
         } else {
             index = messages.count
             messages.append(.assistant(Assistant(messageID: record.messageID, model: record.model)))
             if let id = record.messageID { messageOfID[id] = index }
         }
+        if let id = record.messageID { lastAssistant = (id, index) }
         guard case .assistant(var message) = messages[index] else { return }
         for block in record.blocks {
             switch block {

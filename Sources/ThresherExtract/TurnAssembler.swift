@@ -41,12 +41,15 @@ public struct TurnAssembler {
     /// records (most main sessions) the uuid map is never needed.
     private let tracksParents: Bool
 
-    /// `hasSidechainRecords`: whether the file holds any `isSidechain` record.
-    public init(configuration: Configuration, file: String, decoder: SpanDecoder, hasSidechainRecords: Bool = true) {
+    /// `hasSidechainRecords`: whether the file holds any `isSidechain` record;
+    /// `recordCount`: how many records will be fed (sizes the uuid map once).
+    public init(configuration: Configuration, file: String, decoder: SpanDecoder,
+                hasSidechainRecords: Bool = true, recordCount: Int = 0) {
         self.configuration = configuration
         self.file = file
         self.decoder = decoder
         self.tracksParents = hasSidechainRecords
+        if hasSidechainRecords { streamOfUUID.reserveCapacity(recordCount) }
     }
 
     // MARK: - Feeding records

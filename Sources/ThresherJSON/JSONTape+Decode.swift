@@ -96,6 +96,21 @@ extension JSONTape {
     public func uniqueMembers(of object: Int, in bytes: UnsafeBufferPointer<UInt8>) -> [(key: Int, value: Int)] {
         let all = Array(members(of: object))
         guard all.count > 1 else { return all }
+        if all.count <= 16 && all.allSatisfy({ nodes[$0.key].flags == 0 }) {
+            // Small objects with plain ASCII keys (nearly all): raw bytes are
+            // the decoded keys, so compare them pairwise without allocating.
+            var result: [(key: Int, value: Int)] = []
+            result.reserveCapacity(all.count)
+            next: for member in all {
+                let key = rawBytes(member.key, in: bytes)
+                for slot in result.indices where rawBytes(result[slot].key, in: bytes).elementsEqual(key) {
+                    result[slot].value = member.value
+                    continue next
+                }
+                result.append(member)
+            }
+            return result
+        }
         var slotOfKey: [[UInt8]: Int] = [:]
         var result: [(key: Int, value: Int)] = []
         result.reserveCapacity(all.count)
