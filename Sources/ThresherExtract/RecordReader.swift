@@ -9,10 +9,13 @@ struct RecordReader {
     let options: ExtractOptions
 
     /// Record types seen in real archives, so counting them allocates nothing.
-    static let knownTypes = [
+    /// `user` and `assistant` first: their positions are `userType` and `assistantType`.
+    static let knownTypes: [StaticString] = [
         "user", "assistant", "progress", "system", "attachment", "summary", "file-history-snapshot",
         "queue-operation", "last-prompt", "permission-mode", "ai-title", "mode",
     ]
+    static let userType = 0
+    static let assistantType = 1
     static let missingType = "(no type)"
 
     /// The top-level fields a record summary needs; later duplicates win.
@@ -55,22 +58,21 @@ struct RecordReader {
             default: break
             }
         }
-        let type: String
+        var knownType: Int?
         switch typeName(f.type) {
         case .known(let index):
             unit.knownTypeCounts[index] += 1
-            type = Self.knownTypes[index]
+            knownType = index
         case .other(let name):
             unit.counters.recordsByType[name, default: 0] += 1
-            type = name
         }
         guard let uuidIndex = f.uuid, let uuid = recordID(uuidIndex) else { return }
 
         var event = RecordEvent.none
         if let message = f.message, tape[message].kind == .object {
-            if type == "user" {
+            if knownType == Self.userType {
                 event = userEvent(message: message, fields: f)
-            } else if type == "assistant" {
+            } else if knownType == Self.assistantType {
                 if isTrue(f.isApiErrorMessage) || isSynthetic(message: message) {
                     unit.counters.ignoredSyntheticAssistant += 1
                 } else {
@@ -188,7 +190,7 @@ struct RecordReader {
     private func typeName(_ index: Int?) -> TypeName {
         guard let index, tape[index].kind == .string else { return .other(Self.missingType) }
         let name = keyBytes(index)
-        for (position, known) in Self.knownTypes.enumerated() where name.elementsEqual(known.utf8) {
+        for (position, known) in Self.knownTypes.enumerated() where equal(name, known) {
             return .known(position)
         }
         return .other(tape.decodeString(index, in: bytes))
@@ -200,7 +202,7 @@ struct RecordReader {
     }
 
     private func equal(_ a: UnsafeBufferPointerOrArray, _ b: StaticString) -> Bool {
-        a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
+        a.count == b.utf8CodeUnitCount && a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
     }
 
     /// A uuid string as a `RecordID`, without allocating for canonical ones.

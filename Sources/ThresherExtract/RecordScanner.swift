@@ -15,7 +15,7 @@ public struct UnitSummary: Sendable {
     /// the unit's last line was scanned.
     public mutating func foldTypeCounts() {
         for (index, count) in knownTypeCounts.enumerated() where count > 0 {
-            counters.recordsByType[RecordReader.knownTypes[index], default: 0] += count
+            counters.recordsByType[RecordReader.knownTypes[index].description, default: 0] += count
             knownTypeCounts[index] = 0
         }
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The rules that read a user record's text pieces (SPEC §4, steps 1-4).
 public enum UserContent {
     /// What a non-tool-result user record means for its stream.
@@ -38,20 +42,28 @@ public enum UserContent {
         return arguments.isEmpty ? name : name + " " + arguments
     }
 
-    private static func enclosed(in text: String, open: String, close: String) -> String? {
-        let utf8 = Array(text.utf8)
-        guard let openAt = firstIndex(of: Array(open.utf8), in: utf8, from: 0) else { return nil }
-        let from = openAt + open.utf8.count
-        guard let closeAt = firstIndex(of: Array(close.utf8), in: utf8, from: from) else { return nil }
-        return String(decoding: utf8[from..<closeAt], as: UTF8.self)
+    private static func enclosed(in text: String, open: StaticString, close: StaticString) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let openAt = firstIndex(of: open, in: bytes, from: 0) else { return nil }
+            let from = openAt + open.utf8CodeUnitCount
+            guard let closeAt = firstIndex(of: close, in: bytes, from: from) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<closeAt]), as: UTF8.self)
+        }
     }
 
-    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
+    /// Where `needle` first occurs in `haystack[from...]`: `memchr` for its
+    /// first byte, then `memcmp` (prompts can be long, and all are searched).
+    private static func firstIndex(of needle: StaticString, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = haystack.baseAddress else { return nil }
+        let count = needle.utf8CodeUnitCount
+        let last = haystack.count - count
         var i = from
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && haystack[i..<i + needle.count].elementsEqual(needle) { return i }
-            i += 1
+        while i <= last {
+            guard let hit = memchr(base + i, Int32(needle.utf8Start[0]), last - i + 1) else { return nil }
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if memcmp(base + at, needle.utf8Start, count) == 0 { return at }
+            i = at + 1
         }
         return nil
     }
