@@ -33,7 +33,8 @@ public struct JSONNode: Sendable {
 ///
 /// A tape is reused line after line (`parse` keeps its capacity), and it
 /// refers to the bytes it was parsed from without owning them: the tape's
-/// accessors that take `bytes` must be given that same buffer.
+/// accessors that take `bytes` must be given that same buffer. The small
+/// accessors are `@inlinable`: record summaries call them for every member.
 public struct JSONTape: Sendable {
     public internal(set) var nodes: [JSONNode] = []
     var stack: [UInt32] = []
@@ -46,27 +47,38 @@ public struct JSONTape: Sendable {
     /// The index of the root value after a successful parse.
     public var root: Int { 0 }
 
-    @inline(__always)
+    @inlinable
     public subscript(_ index: Int) -> JSONNode { nodes[index] }
 }
 
 extension JSONTape {
     /// The (key, value) index pairs of an object, in written order.
+    @inlinable
     public func members(of object: Int) -> MemberSequence {
         precondition(nodes[object].kind == .object)
         return MemberSequence(nodes: nodes, index: object + 1, end: Int(nodes[object].next))
     }
 
     /// The element indices of an array, in order.
+    @inlinable
     public func elements(of array: Int) -> ElementSequence {
         precondition(nodes[array].kind == .array)
         return ElementSequence(nodes: nodes, index: array + 1, end: Int(nodes[array].next))
     }
 
     public struct MemberSequence: Sequence, IteratorProtocol {
-        let nodes: [JSONNode]
-        var index: Int
-        let end: Int
+        @usableFromInline let nodes: [JSONNode]
+        @usableFromInline var index: Int
+        @usableFromInline let end: Int
+
+        @inlinable
+        init(nodes: [JSONNode], index: Int, end: Int) {
+            self.nodes = nodes
+            self.index = index
+            self.end = end
+        }
+
+        @inlinable
         public mutating func next() -> (key: Int, value: Int)? {
             guard index < end else { return nil }
             let key = index
@@ -77,9 +89,18 @@ extension JSONTape {
     }
 
     public struct ElementSequence: Sequence, IteratorProtocol {
-        let nodes: [JSONNode]
-        var index: Int
-        let end: Int
+        @usableFromInline let nodes: [JSONNode]
+        @usableFromInline var index: Int
+        @usableFromInline let end: Int
+
+        @inlinable
+        init(nodes: [JSONNode], index: Int, end: Int) {
+            self.nodes = nodes
+            self.index = index
+            self.end = end
+        }
+
+        @inlinable
         public mutating func next() -> Int? {
             guard index < end else { return nil }
             let element = index
@@ -103,6 +124,7 @@ extension JSONTape {
 
     /// The value of the last member named `key` (a repeated key takes its
     /// last value, as JavaScript's `JSON.parse` does), or nil.
+    @inlinable
     public func member(
         of object: Int, _ key: StaticString, in bytes: UnsafeBufferPointer<UInt8>
     ) -> Int? {
@@ -114,6 +136,7 @@ extension JSONTape {
     }
 
     /// Whether the string node at `index` decodes to exactly `literal`.
+    @inlinable
     public func stringEquals(
         _ index: Int, _ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>
     ) -> Bool {
@@ -129,8 +152,9 @@ extension JSONTape {
         return decodedBytes(index, in: bytes).elementsEqual(literalBytes)
     }
 
-    /// Whether the string node's raw body starts with `prefix` (no unescaping:
-    /// for cheap tests on values such as names, where escapes do not occur).
+    /// A string node's body as written (between the quotes, escapes not
+    /// resolved): for comparisons where the node's flags say it is plain.
+    @inlinable
     public func rawBytes(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let node = nodes[index]
         return UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)])
@@ -138,6 +162,7 @@ extension JSONTape {
 
     /// The byte range of a value's full text in the parsed buffer (for a
     /// string, including its quotes).
+    @inlinable
     public func valueRange(_ index: Int) -> Range<Int> {
         let node = nodes[index]
         if node.kind == .string { return Int(node.start) - 1..<Int(node.end) + 1 }
