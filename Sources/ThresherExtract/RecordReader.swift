@@ -69,15 +69,15 @@ struct RecordReader {
         guard let uuidIndex = f.uuid, let uuid = recordID(uuidIndex) else { return }
 
         var event = RecordEvent.none
-        if let message = f.message, tape[message].kind == .object {
+        if let message = f.message, tape[message].kind == .object,
+           knownType == Self.userType || knownType == Self.assistantType {
+            let m = fields(of: message)
             if knownType == Self.userType {
-                event = userEvent(message: message, fields: f)
-            } else if knownType == Self.assistantType {
-                if isTrue(f.isApiErrorMessage) || isSynthetic(message: message) {
-                    unit.counters.ignoredSyntheticAssistant += 1
-                } else {
-                    event = .assistant(assistantRecord(message: message))
-                }
+                event = userEvent(message: m, fields: f)
+            } else if isTrue(f.isApiErrorMessage) || m.model.map({ tape.stringEquals($0, "<synthetic>", in: bytes) }) == true {
+                unit.counters.ignoredSyntheticAssistant += 1
+            } else {
+                event = .assistant(assistantRecord(message: m))
             }
         }
         unit.records.append(RecordSummary(
@@ -88,15 +88,16 @@ struct RecordReader {
 
     // MARK: - User records
 
-    private func userEvent(message: Int, fields f: Fields) -> RecordEvent {
-        guard let content = tape.member(of: message, "content", in: bytes) else { return .none }
+    private func userEvent(message: ObjectFields, fields f: Fields) -> RecordEvent {
+        guard let content = message.content else { return .none }
         if tape[content].kind == .array {
             var results: [ToolResultBlock] = []
-            for element in tape.elements(of: content) where blockType(element).map({ equal($0, "tool_result") }) == true {
+            for element in tape.elements(of: content) where tape[element].kind == .object {
+                let block = fields(of: element)
+                guard blockType(block).map({ equal($0, "tool_result") }) == true else { continue }
                 results.append(ToolResultBlock(
-                    toolUseID: tape.member(of: element, "tool_use_id", in: bytes).flatMap(string),
-                    content: tape.member(of: element, "content", in: bytes).map(span),
-                    isError: isTrue(tape.member(of: element, "is_error", in: bytes))))
+                    toolUseID: block.toolUseID.flatMap(string), content: block.content.map(span),
+                    isError: isTrue(block.isError)))
             }
             if !results.isEmpty { return .toolResults(results) }
         }
@@ -119,9 +120,11 @@ struct RecordReader {
             return [tape.decodeString(content, in: bytes)]
         case .array:
             return tape.elements(of: content).map { element in
-                guard let type = blockType(element) else { return "[unknown]" }
+                guard tape[element].kind == .object else { return "[unknown]" }
+                let block = fields(of: element)
+                guard let type = blockType(block) else { return "[unknown]" }
                 if equal(type, "text") {
-                    return tape.member(of: element, "text", in: bytes).flatMap(string) ?? ""
+                    return block.text.flatMap(string) ?? ""
                 }
                 return "[" + type.string + "]"
             }
@@ -132,36 +135,25 @@ struct RecordReader {
 
     // MARK: - Assistant records
 
-    private func isSynthetic(message: Int) -> Bool {
-        guard let model = tape.member(of: message, "model", in: bytes) else { return false }
-        return tape.stringEquals(model, "<synthetic>", in: bytes)
-    }
-
-    private func assistantRecord(message: Int) -> AssistantRecord {
-        var record = AssistantRecord(
-            messageID: tape.member(of: message, "id", in: bytes).flatMap(string),
-            model: tape.member(of: message, "model", in: bytes).map(span),
-            blocks: [])
-        guard let content = tape.member(of: message, "content", in: bytes) else { return record }
+    private func assistantRecord(message: ObjectFields) -> AssistantRecord {
+        var record = AssistantRecord(messageID: message.id.flatMap(string), model: message.model.map(span), blocks: [])
+        guard let content = message.content else { return record }
         switch tape[content].kind {
         case .string:
             if !tape.isWhitespaceOnly(content, in: bytes) { record.blocks.append(.text(span(content))) }
         case .array:
-            for element in tape.elements(of: content) {
-                guard let type = blockType(element) else { continue }
+            for element in tape.elements(of: content) where tape[element].kind == .object {
+                let block = fields(of: element)
+                guard let type = blockType(block) else { continue }
                 if equal(type, "text") {
-                    if let text = tape.member(of: element, "text", in: bytes), tape[text].kind == .string,
-                       !tape.isWhitespaceOnly(text, in: bytes) {
+                    if let text = block.text, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
                         record.blocks.append(.text(span(text)))
                     }
                 } else if equal(type, "tool_use") {
                     record.blocks.append(.toolUse(
-                        id: tape.member(of: element, "id", in: bytes).flatMap(string),
-                        name: tape.member(of: element, "name", in: bytes).flatMap(string) ?? "",
-                        input: tape.member(of: element, "input", in: bytes).map(span)))
+                        id: block.id.flatMap(string), name: block.name.flatMap(string) ?? "", input: block.input.map(span)))
                 } else if options.keepThinking && equal(type, "thinking") {
-                    if let text = tape.member(of: element, "thinking", in: bytes), tape[text].kind == .string,
-                       !tape.isWhitespaceOnly(text, in: bytes) {
+                    if let text = block.thinking, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
                         record.blocks.append(.thinking(span(text)))
                     }
                 }
@@ -174,11 +166,45 @@ struct RecordReader {
 
     // MARK: - Helpers
 
+    /// The members of a message or content block that summaries read,
+    /// found in one pass over the object (a repeated key takes its last value).
+    private struct ObjectFields {
+        var type: Int?
+        var id: Int?
+        var name: Int?
+        var text: Int?
+        var input: Int?
+        var model: Int?
+        var content: Int?
+        var thinking: Int?
+        var isError: Int?
+        var toolUseID: Int?
+    }
+
+    private func fields(of object: Int) -> ObjectFields {
+        var f = ObjectFields()
+        for (key, value) in tape.members(of: object) {
+            let name = keyBytes(key)
+            switch name.count {
+            case 2: if equal(name, "id") { f.id = value }
+            case 4:
+                if equal(name, "type") { f.type = value } else if equal(name, "text") { f.text = value } else if equal(name, "name") { f.name = value }
+            case 5:
+                if equal(name, "input") { f.input = value } else if equal(name, "model") { f.model = value }
+            case 7: if equal(name, "content") { f.content = value }
+            case 8:
+                if equal(name, "thinking") { f.thinking = value } else if equal(name, "is_error") { f.isError = value }
+            case 11: if equal(name, "tool_use_id") { f.toolUseID = value }
+            default: break
+            }
+        }
+        return f
+    }
+
     /// The `type` of a content block (raw bytes unless escaped: no copy per
-    /// block), or nil when it is not an object or has no string type.
-    private func blockType(_ element: Int) -> UnsafeBufferPointerOrArray? {
-        guard tape[element].kind == .object,
-              let type = tape.member(of: element, "type", in: bytes), tape[type].kind == .string else { return nil }
+    /// block), or nil when it has no string type.
+    private func blockType(_ block: ObjectFields) -> UnsafeBufferPointerOrArray? {
+        guard let type = block.type, tape[type].kind == .string else { return nil }
         return keyBytes(type)
     }
 
