@@ -9,11 +9,12 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure end-to-end scan throughput; write bench.md, bench.svg and bench.json.",
         discussion: """
-            Each configuration runs once to warm up, then --runs times; medians are reported. Every \
-            scan runs as its own `thresh scan` process so peak RSS is per run. Beside them: the floor \
-            (the same files read and newline-counted with memchr, in process, on all cores) and the \
-            Python + orjson baseline (Benchmarks/baselines/extract.py), whose example ids must equal \
-            thresh's before the speed ratio is reported.
+            A warm-up round runs every configuration once, then --runs timed rounds run them all again \
+            (interleaved, so slow drift of the machine touches every configuration alike); medians are \
+            reported. Every scan runs as its own `thresh scan` process so peak RSS is per run. Beside \
+            them, in every timed round: the floor (the same files read and newline-counted with memchr, \
+            in process, on all cores) and the Python + orjson baseline (Benchmarks/baselines/extract.py), \
+            whose example ids must equal thresh's before the speed ratio is reported.
             """)
 
     @Argument(help: "Archive to scan (default: the default archive, unless --synth is given).")
@@ -88,30 +89,32 @@ struct Bench: ParsableCommand {
                 configurations.append(("thresh, \(cores) jobs, zstd 3, \(format)", ["--jobs", "\(cores)", "--format", format]))
             }
         }
-        var results: [BenchResult] = []
-        for (name, arguments) in configurations {
-            log("\(name): warm-up + \(runs) runs…")
-            let out = scratch + "/out"
-            var reports: [ChildReport] = []
-            for run in 0...runs {
-                let report = try scanChild(archive: archive, out: out, arguments: arguments)
-                if run > 0 { reports.append(report) }
-            }
-            results.append(BenchResult(name: name, reports: reports))
-        }
-
-        log("floor (memchr newline count, \(cores) threads): warm-up + \(runs) runs…")
+        // Round 0 warms the page cache and every code path; rounds 1...runs
+        // are timed. Each round runs every configuration once, so this VM's
+        // drift over minutes falls on all of them alike rather than on
+        // whichever happened to run last, and the ratios stay meaningful.
+        let out = scratch + "/out"
+        var reports = [[ChildReport]](repeating: [], count: configurations.count)
         var floorRuns: [NewlineFloor.Result] = []
-        for run in 0...runs {
-            let result = try NewlineFloor.measure(root: archive, threads: cores)
-            if run > 0 { floorRuns.append(result) }
+        var pythonRuns: [BaselineRun] = []
+        let baselineReady = baselineAvailable()
+        for round in 0...runs {
+            log(round == 0 ? "warm-up round: every configuration once…" : "round \(round) of \(runs)…")
+            for (index, configuration) in configurations.enumerated() {
+                let report = try scanChild(archive: archive, out: out, arguments: configuration.arguments)
+                if round > 0 { reports[index].append(report) }
+            }
+            let floor = try NewlineFloor.measure(root: archive, threads: cores)
+            if round > 0 { floorRuns.append(floor) }
+            if round > 0 && baselineReady { pythonRuns.append(try runBaseline(archive: archive, scratch: scratch)) }
         }
+        let results = zip(configurations, reports).map { BenchResult(name: $0.name, reports: $1) }
+        let python = pythonRuns.sorted { $0.seconds < $1.seconds }.dropFirst(pythonRuns.count / 2).first
 
-        // Example ids from thresh, then the Python baseline on the same files.
+        // Example ids from thresh, against the Python baseline's from the same files.
         let idsOut = scratch + "/ids-out"
         _ = try scanChild(archive: archive, out: idsOut, arguments: ["--compression", "none"])
         let threshIDs = try Self.exampleIDs(shards: idsOut + "/shards")
-        let python = try runBaseline(archive: archive, scratch: scratch)
         let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
 
         let summary = BenchSummary(
@@ -149,10 +152,11 @@ struct Bench: ParsableCommand {
         var idsPath: String
     }
 
-    private func runBaseline(archive: String, scratch: String) throws -> BaselineRun? {
+    /// Whether the baseline script and a Python with orjson and xxhash are there.
+    private func baselineAvailable() -> Bool {
         guard FileManager.default.fileExists(atPath: baseline) else {
             log("baseline \(baseline) not found: skipped")
-            return nil
+            return false
         }
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -162,9 +166,13 @@ struct Bench: ParsableCommand {
         check.waitUntilExit()
         guard check.terminationStatus == 0 else {
             log("\(python) lacks orjson or xxhash (make bench installs them): baseline skipped")
-            return nil
+            return false
         }
-        log("Python + orjson baseline: 1 run…")
+        return true
+    }
+
+    private func runBaseline(archive: String, scratch: String) throws -> BaselineRun {
+        log("Python + orjson baseline…")
         let ids = scratch + "/python-ids.txt"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -182,7 +182,7 @@ struct BenchSummary {
     func markdown() -> String {
         var out = ["# thresh bench", ""]
         out.append("Archive: \(archive), \(String(format: "%.1f", main.median.bytes / 1e6)) MB, \(Int(main.median.lines)) lines. "
-                   + "\(cores) cores; warm-up + \(runs) runs per configuration, medians.")
+                   + "\(cores) cores; a warm-up round, then \(runs) rounds each running every configuration once (interleaved); medians.")
         if let synthSeconds { out.append(String(format: "Synthetic archive generated in %.2f s (%.0f MB/s).", synthSeconds, main.median.bytes / 1e6 / synthSeconds)) }
         out += ["", "![throughput](bench.svg)", "", markdownTable(), "", "## Ratios", ""]
         out.append(String(format: "- floor / thresh: %.2fx (the scan runs at %.0f%% of the speed of reading the bytes)",

@@ -105,4 +105,23 @@ import Thresher
         #expect(help.stdout.contains("--shard-size"))
         #expect(try Self.run(["--version"]).status == 0)
     }
+
+    /// `thresh bench` end to end on a tiny archive: its files are written and
+    /// well formed (what it measures is not asserted: timings are not tests).
+    @Test func benchWritesItsReportFiles() throws {
+        let dir = TemporaryDirectory()
+        let out = dir.path + "/bench"
+        let result = try Self.run(["bench", "--synth", "3MiB", "--runs", "2", "--quick", "--python", "/nonexistent/python", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("round 2 of 2"))
+        let markdown = try String(contentsOfFile: out + "/bench.md", encoding: .utf8)
+        #expect(markdown.contains("| thresh, "))
+        #expect(markdown.contains("floor: read + memchr"))
+        let svg = try String(contentsOfFile: out + "/bench.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
+        let configurations = json?["configurations"] as? [[String: Any]]
+        #expect(configurations?.count == 1)
+        #expect(json?["runs"] as? Int == 2)
+    }
 }
