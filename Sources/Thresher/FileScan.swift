@@ -162,8 +162,11 @@ final class FileScan: @unchecked Sendable {
         }
         var lineBase = self.lineBase
         do {
-            for summary in summaries {
-                guard let summary else { continue }
+            for index in summaries.indices {
+                // Each unit's summaries go as soon as they are fed: a big
+                // file's summaries and its examples are not held at once.
+                guard let summary = summaries[index] else { continue }
+                summaries[index] = nil
                 for record in summary.records {
                     try assembler.feed(record, line: lineBase + record.line + 1)
                 }
@@ -200,7 +203,11 @@ final class FileScan: @unchecked Sendable {
         guard format.write(example, id: key.hex, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        return PreparedExample(key: key, line: writer.bytes, record: ExampleRecord.encode(example, id: key.hex, besides: format),
+        // Exact-size copies: the writer's buffer (and the record's, grown by
+        // doubling) would otherwise be held, capacity and all, until written.
+        let record = ExampleRecord.encode(example, id: key.hex, besides: format)
+        return PreparedExample(key: key, line: writer.bytes.withUnsafeBufferPointer { Array($0) },
+                               record: record.withUnsafeBufferPointer { Array($0) },
                                callNames: names, lineStart: example.metadata.lineStart)
     }
 
