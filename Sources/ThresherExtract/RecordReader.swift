@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ThresherJSON
 
 /// Reads one parsed record (a tape over one line) into a `RecordSummary`.
@@ -40,22 +43,23 @@ struct RecordReader {
     func summarize(line: Int, lineOffset: Int64, into unit: inout UnitSummary) {
         var f = Fields()
         for (key, value) in tape.members(of: tape.root) {
-            let name = keyBytes(key)
-            switch name.count {
-            case 3: if equal(name, "cwd") { f.cwd = value }
-            case 4:
-                if equal(name, "type") { f.type = value } else if equal(name, "uuid") { f.uuid = value }
-            case 6: if equal(name, "isMeta") { f.isMeta = value }
-            case 7:
-                if equal(name, "message") { f.message = value } else if equal(name, "version") { f.version = value } else if equal(name, "agentId") { f.agentId = value }
-            case 9:
-                if equal(name, "sessionId") { f.sessionId = value } else if equal(name, "timestamp") { f.timestamp = value } else if equal(name, "gitBranch") { f.gitBranch = value }
-            case 10: if equal(name, "parentUuid") { f.parentUuid = value }
-            case 11: if equal(name, "isSidechain") { f.isSidechain = value }
-            case 16: if equal(name, "isCompactSummary") { f.isCompactSummary = value }
-            case 17: if equal(name, "isApiErrorMessage") { f.isApiErrorMessage = value }
-            case 25: if equal(name, "isVisibleInTranscriptOnly") { f.isVisibleInTranscriptOnly = value }
-            default: break
+            withText(key) { name in
+                switch name.count {
+                case 3: if equal(name, "cwd") { f.cwd = value }
+                case 4:
+                    if equal(name, "type") { f.type = value } else if equal(name, "uuid") { f.uuid = value }
+                case 6: if equal(name, "isMeta") { f.isMeta = value }
+                case 7:
+                    if equal(name, "message") { f.message = value } else if equal(name, "version") { f.version = value } else if equal(name, "agentId") { f.agentId = value }
+                case 9:
+                    if equal(name, "sessionId") { f.sessionId = value } else if equal(name, "timestamp") { f.timestamp = value } else if equal(name, "gitBranch") { f.gitBranch = value }
+                case 10: if equal(name, "parentUuid") { f.parentUuid = value }
+                case 11: if equal(name, "isSidechain") { f.isSidechain = value }
+                case 16: if equal(name, "isCompactSummary") { f.isCompactSummary = value }
+                case 17: if equal(name, "isApiErrorMessage") { f.isApiErrorMessage = value }
+                case 25: if equal(name, "isVisibleInTranscriptOnly") { f.isVisibleInTranscriptOnly = value }
+                default: break
+                }
             }
         }
         var knownType: Int?
@@ -94,7 +98,7 @@ struct RecordReader {
             var results: [ToolResultBlock] = []
             for element in tape.elements(of: content) where tape[element].kind == .object {
                 let block = fields(of: element)
-                guard blockType(block).map({ equal($0, "tool_result") }) == true else { continue }
+                guard let type = blockType(block), textIs(type, "tool_result") else { continue }
                 results.append(ToolResultBlock(
                     toolUseID: block.toolUseID.flatMap(string), content: block.content.map(span),
                     isError: isTrue(block.isError)))
@@ -123,10 +127,10 @@ struct RecordReader {
                 guard tape[element].kind == .object else { return "[unknown]" }
                 let block = fields(of: element)
                 guard let type = blockType(block) else { return "[unknown]" }
-                if equal(type, "text") {
+                if textIs(type, "text") {
                     return block.text.flatMap(string) ?? ""
                 }
-                return "[" + type.string + "]"
+                return "[" + tape.decodeString(type, in: bytes) + "]"
             }
         default:
             return []
@@ -145,14 +149,14 @@ struct RecordReader {
             for element in tape.elements(of: content) where tape[element].kind == .object {
                 let block = fields(of: element)
                 guard let type = blockType(block) else { continue }
-                if equal(type, "text") {
+                if textIs(type, "text") {
                     if let text = block.text, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
                         record.blocks.append(.text(span(text)))
                     }
-                } else if equal(type, "tool_use") {
+                } else if textIs(type, "tool_use") {
                     record.blocks.append(.toolUse(
                         id: block.id.flatMap(string), name: block.name.flatMap(string) ?? "", input: block.input.map(span)))
-                } else if options.keepThinking && equal(type, "thinking") {
+                } else if options.keepThinking && textIs(type, "thinking") {
                     if let text = block.thinking, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
                         record.blocks.append(.thinking(span(text)))
                     }
@@ -184,28 +188,28 @@ struct RecordReader {
     private func fields(of object: Int) -> ObjectFields {
         var f = ObjectFields()
         for (key, value) in tape.members(of: object) {
-            let name = keyBytes(key)
-            switch name.count {
-            case 2: if equal(name, "id") { f.id = value }
-            case 4:
-                if equal(name, "type") { f.type = value } else if equal(name, "text") { f.text = value } else if equal(name, "name") { f.name = value }
-            case 5:
-                if equal(name, "input") { f.input = value } else if equal(name, "model") { f.model = value }
-            case 7: if equal(name, "content") { f.content = value }
-            case 8:
-                if equal(name, "thinking") { f.thinking = value } else if equal(name, "is_error") { f.isError = value }
-            case 11: if equal(name, "tool_use_id") { f.toolUseID = value }
-            default: break
+            withText(key) { name in
+                switch name.count {
+                case 2: if equal(name, "id") { f.id = value }
+                case 4:
+                    if equal(name, "type") { f.type = value } else if equal(name, "text") { f.text = value } else if equal(name, "name") { f.name = value }
+                case 5:
+                    if equal(name, "input") { f.input = value } else if equal(name, "model") { f.model = value }
+                case 7: if equal(name, "content") { f.content = value }
+                case 8:
+                    if equal(name, "thinking") { f.thinking = value } else if equal(name, "is_error") { f.isError = value }
+                case 11: if equal(name, "tool_use_id") { f.toolUseID = value }
+                default: break
+                }
             }
         }
         return f
     }
 
-    /// The `type` of a content block (raw bytes unless escaped: no copy per
-    /// block), or nil when it has no string type.
-    private func blockType(_ block: ObjectFields) -> UnsafeBufferPointerOrArray? {
+    /// The `type` of a content block, or nil when it has no string type.
+    private func blockType(_ block: ObjectFields) -> Int? {
         guard let type = block.type, tape[type].kind == .string else { return nil }
-        return keyBytes(type)
+        return type
     }
 
     private enum TypeName {
@@ -215,20 +219,26 @@ struct RecordReader {
 
     private func typeName(_ index: Int?) -> TypeName {
         guard let index, tape[index].kind == .string else { return .other(Self.missingType) }
-        let name = keyBytes(index)
-        for (position, known) in Self.knownTypes.enumerated() where equal(name, known) {
-            return .known(position)
-        }
-        return .other(tape.decodeString(index, in: bytes))
+        let known = withText(index) { name in Self.knownTypes.firstIndex { equal(name, $0) } }
+        return known.map(TypeName.known) ?? .other(tape.decodeString(index, in: bytes))
     }
 
-    /// A key's bytes for comparison: raw when unescaped, decoded otherwise.
-    private func keyBytes(_ index: Int) -> UnsafeBufferPointerOrArray {
-        tape[index].flags == 0 ? .raw(tape.rawBytes(index, in: bytes)) : .decoded(tape.decodedBytes(index, in: bytes))
+    /// Runs `body` on a string node's text: its raw bytes when it has no
+    /// escapes or high bytes (nearly every key: no copy), decoded otherwise.
+    @inline(__always)
+    private func withText<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if tape[index].flags == 0 { return body(tape.rawBytes(index, in: bytes)) }
+        return tape.decodedBytes(index, in: bytes).withUnsafeBufferPointer(body)
     }
 
-    private func equal(_ a: UnsafeBufferPointerOrArray, _ b: StaticString) -> Bool {
-        a.count == b.utf8CodeUnitCount && a.elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
+    /// Whether the string node at `index` is `name` (decoded comparison).
+    private func textIs(_ index: Int, _ name: StaticString) -> Bool {
+        withText(index) { equal($0, name) }
+    }
+
+    @inline(__always)
+    private func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString) -> Bool {
+        a.count == b.utf8CodeUnitCount && memcmp(a.baseAddress!, b.utf8Start, a.count) == 0
     }
 
     /// A uuid string as a `RecordID`, without allocating for canonical ones.
@@ -252,33 +262,5 @@ struct RecordReader {
         let range = tape.valueRange(index)
         let node = tape[index]
         return ByteSpan(offset: fileOffset + Int64(range.lowerBound), length: range.count, kind: node.kind, flags: node.flags)
-    }
-}
-
-/// Key bytes without copying in the common case (no escapes).
-enum UnsafeBufferPointerOrArray {
-    case raw(UnsafeBufferPointer<UInt8>)
-    case decoded([UInt8])
-
-    var count: Int {
-        switch self {
-        case .raw(let b): return b.count
-        case .decoded(let a): return a.count
-        }
-    }
-
-    /// The bytes as text (they are valid UTF-8 only after decoding; repaired here).
-    var string: String {
-        switch self {
-        case .raw(let b): return String(decoding: b, as: UTF8.self)
-        case .decoded(let a): return String(decoding: a, as: UTF8.self)
-        }
-    }
-
-    func elementsEqual<S: Sequence>(_ other: S) -> Bool where S.Element == UInt8 {
-        switch self {
-        case .raw(let b): return b.elementsEqual(other)
-        case .decoded(let a): return a.elementsEqual(other)
-        }
     }
 }
