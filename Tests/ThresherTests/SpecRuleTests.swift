@@ -312,6 +312,30 @@ import Testing
         #expect(run.report.counters.recordsByType["user"] == 2)
     }
 
+    /// Keys are compared decoded: escaped spellings of the names summaries
+    /// read (at every level) mean the same, and a record type is counted decoded.
+    @Test func escapedKeysAndTypesReadAsTheirDecodedText() throws {
+        var plain = Transcript()
+        plain.turn("go", tool: "mcp__s__x", id: "c1")
+        let expected = try scan(plain) { $0.selector = .mcp }
+        #expect(expected.examples.count == 1)
+        var escaped = Transcript()
+        for line in plain.contents.split(separator: "\n") {
+            escaped.raw(String(line)
+                .replacingOccurrences(of: #""type":"#, with: #""t\u0079pe":"#)
+                .replacingOccurrences(of: #""message":"#, with: #""m\u0065ssage":"#)
+                .replacingOccurrences(of: #""content":"#, with: #""\u0063ontent":"#)
+                .replacingOccurrences(of: #""name":"#, with: #""n\u0061me":"#)
+                .replacingOccurrences(of: #""tool_use_id":"#, with: #""tool_use_\u0069d":"#)
+                .replacingOccurrences(of: #""parentUuid":"#, with: #""parent\u0055uid":"#)
+                .replacingOccurrences(of: #""user""#, with: #""us\u0065r""#))
+        }
+        #expect(escaped.contents.contains(#"t\u0079pe"#) && escaped.contents.contains(#"tool_use_\u0069d"#))
+        let run = try scan(escaped) { $0.selector = .mcp }
+        #expect(run.report.counters.recordsByType == expected.report.counters.recordsByType)
+        #expect(run.messages.map { $0.map { NSDictionary(dictionary: $0) } } == expected.messages.map { $0.map { NSDictionary(dictionary: $0) } })
+    }
+
     @Test func recordsWithoutAUUIDTakeNoPart() throws {
         var t = Transcript()
         t.raw(#"{"type":"user","message":{"content":"no uuid"}}"#)
