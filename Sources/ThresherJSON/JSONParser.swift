@@ -16,14 +16,48 @@ public enum JSONParser {
         into tape: inout JSONTape,
         maxDepth: Int = defaultMaxDepth
     ) throws(JSONSyntaxError) {
-        tape.nodes.removeAll(keepingCapacity: true)
-        tape.stack.removeAll(keepingCapacity: true)
+        tape.count = 0
         guard bytes.count < Int(UInt32.max) else { throw JSONSyntaxError(.tooLong, at: 0) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONSyntaxError(.unexpectedEnd, at: 0)
         }
-        var cursor = Cursor(p: base, n: bytes.count)
-        try cursor.run(tape: &tape, maxDepth: maxDepth)
+        // Nodes are written through a pointer into the tape's storage (an
+        // array append per token cost a uniqueness check each); a document
+        // with more nodes than fit doubles the storage and is parsed again,
+        // which the reused tape makes rare. The container stack is bounded
+        // by `maxDepth`, so it is sized once. Both arrays are moved out of
+        // the tape while in use, so each is accessed on its own.
+        var nodes: [JSONNode] = []
+        var stack: [UInt32] = []
+        swap(&nodes, &tape.nodes)
+        swap(&stack, &tape.stack)
+        defer {
+            swap(&nodes, &tape.nodes)
+            swap(&stack, &tape.stack)
+        }
+        if stack.count < max(maxDepth, 1) { stack = Array(repeating: 0, count: max(maxDepth, 1)) }
+        while true {
+            let outcome = stack.withUnsafeMutableBufferPointer { stack in
+                nodes.withUnsafeMutableBufferPointer { nodes -> Result<Int, JSONSyntaxError> in
+                    var cursor = Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!)
+                    do throws(JSONSyntaxError) {
+                        try cursor.run(maxDepth: maxDepth)
+                        return .success(cursor.nodeCount)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            switch outcome {
+            case .success(let count):
+                tape.count = count
+                return
+            case .failure(let error) where error.reason == .tapeFull:
+                nodes += repeatElement(JSONTape.blank, count: max(nodes.count, 64))
+            case .failure(let error):
+                throw error
+            }
+        }
     }
 }
 
@@ -32,10 +66,26 @@ struct Cursor {
     let p: UnsafePointer<UInt8>
     let n: Int
     var i = 0
+    /// The tape's node storage; `nodeCount` of it written so far.
+    private let nodes: UnsafeMutableBufferPointer<JSONNode>
+    private(set) var nodeCount = 0
+    /// Tape indices of the open containers, innermost last.
+    private let stack: UnsafeMutablePointer<UInt32>
+    private var depth = 0
 
-    init(p: UnsafePointer<UInt8>, n: Int) {
+    init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>) {
         self.p = p
         self.n = n
+        self.nodes = nodes
+        self.stack = stack
+    }
+
+    /// Adds a node; `.tapeFull` (caught by `parse`) when the storage is.
+    @inline(__always)
+    private mutating func append(_ node: JSONNode) throws(JSONSyntaxError) {
+        guard nodeCount < nodes.count else { throw JSONSyntaxError(.tapeFull, at: i) }
+        nodes[nodeCount] = node
+        nodeCount += 1
     }
 
     private enum Expect { case value, key, afterValue }
@@ -49,7 +99,7 @@ struct Cursor {
         }
     }
 
-    mutating func run(tape: inout JSONTape, maxDepth: Int) throws(JSONSyntaxError) {
+    mutating func run(maxDepth: Int) throws(JSONSyntaxError) {
         var expect = Expect.value
         while true {
             switch expect {
@@ -59,38 +109,37 @@ struct Cursor {
                 let b = p[i]
                 switch b {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    guard tape.stack.count < maxDepth else {
+                    guard depth < maxDepth else {
                         throw JSONSyntaxError(.tooDeep(limit: maxDepth), at: i)
                     }
                     let isObject = b == UInt8(ascii: "{")
-                    let index = UInt32(tape.nodes.count)
-                    tape.nodes.append(JSONNode(
-                        kind: isObject ? .object : .array, flags: 0,
-                        start: UInt32(i), end: 0, next: 0))
-                    tape.stack.append(index)
+                    let index = UInt32(nodeCount)
+                    try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: UInt32(i), end: 0, next: 0))
+                    stack[depth] = index
+                    depth += 1
                     i += 1
                     skipWhitespace()
                     if i < n && p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         i += 1
-                        close(&tape)
+                        close()
                         expect = .afterValue
                     } else {
                         expect = isObject ? .key : .value
                     }
                 case UInt8(ascii: "\""):
-                    try string(&tape)
+                    try string()
                     expect = .afterValue
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    try number(&tape)
+                    try number()
                     expect = .afterValue
                 case UInt8(ascii: "t"):
-                    try literal(&tape, "true", .true)
+                    try literal("true", .true)
                     expect = .afterValue
                 case UInt8(ascii: "f"):
-                    try literal(&tape, "false", .false)
+                    try literal("false", .false)
                     expect = .afterValue
                 case UInt8(ascii: "n"):
-                    try literal(&tape, "null", .null)
+                    try literal("null", .null)
                     expect = .afterValue
                 default:
                     throw JSONSyntaxError(.unexpectedByte(b), at: i)
@@ -99,14 +148,14 @@ struct Cursor {
                 skipWhitespace()
                 guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
                 guard p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError(.expectedKey, at: i) }
-                try string(&tape)
+                try string()
                 skipWhitespace()
                 guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
                 guard p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError(.expectedColon, at: i) }
                 i += 1
                 expect = .value
             case .afterValue:
-                guard let top = tape.stack.last else {
+                guard depth > 0 else {
                     skipWhitespace()
                     guard i == n else { throw JSONSyntaxError(.trailingData, at: i) }
                     return
@@ -114,13 +163,13 @@ struct Cursor {
                 skipWhitespace()
                 guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
                 let b = p[i]
-                let isObject = tape.nodes[Int(top)].kind == .object
+                let isObject = nodes[Int(stack[depth - 1])].kind == .object
                 if b == UInt8(ascii: ",") {
                     i += 1
                     expect = isObject ? .key : .value
                 } else if b == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     i += 1
-                    close(&tape)
+                    close()
                     expect = .afterValue
                 } else {
                     throw JSONSyntaxError(.expectedCommaOrEnd, at: i)
@@ -131,16 +180,17 @@ struct Cursor {
 
     /// Ends the innermost open container at `i` (just past its bracket).
     @inline(__always)
-    private func close(_ tape: inout JSONTape) {
-        let index = Int(tape.stack.removeLast())
-        tape.nodes[index].end = UInt32(i)
-        tape.nodes[index].next = UInt32(tape.nodes.count)
+    private mutating func close() {
+        depth -= 1
+        let index = Int(stack[depth])
+        nodes[index].end = UInt32(i)
+        nodes[index].next = UInt32(nodeCount)
     }
 
     /// Scans a string starting at its opening quote; validates escapes and
     /// rejects raw control characters, but leaves UTF-8 validity to decoding.
     @inline(__always)
-    private mutating func string(_ tape: inout JSONTape) throws(JSONSyntaxError) {
+    private mutating func string() throws(JSONSyntaxError) {
         let start = i + 1
         var j = start
         var flags: UInt8 = 0
@@ -174,14 +224,14 @@ struct Cursor {
             }
         }
         if high & 0x80 != 0 { flags |= JSONNode.nonASCII }
-        let index = UInt32(tape.nodes.count)
-        tape.nodes.append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(j), next: index + 1))
+        let index = UInt32(nodeCount)
+        try append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(j), next: index + 1))
         i = j + 1
     }
 
     /// Validates `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     @inline(__always)
-    private mutating func number(_ tape: inout JSONTape) throws(JSONSyntaxError) {
+    private mutating func number() throws(JSONSyntaxError) {
         let start = i
         var j = i
         if p[j] == UInt8(ascii: "-") { j += 1 }
@@ -202,20 +252,20 @@ struct Cursor {
             guard j < n, isDigit(p[j]) else { throw JSONSyntaxError(.invalidNumber, at: start) }
             while j < n && isDigit(p[j]) { j += 1 }
         }
-        let index = UInt32(tape.nodes.count)
-        tape.nodes.append(JSONNode(kind: .number, flags: 0, start: UInt32(start), end: UInt32(j), next: index + 1))
+        let index = UInt32(nodeCount)
+        try append(JSONNode(kind: .number, flags: 0, start: UInt32(start), end: UInt32(j), next: index + 1))
         i = j
     }
 
     @inline(__always)
-    private mutating func literal(_ tape: inout JSONTape, _ word: StaticString, _ kind: JSONKind) throws(JSONSyntaxError) {
+    private mutating func literal(_ word: StaticString, _ kind: JSONKind) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard i + count <= n else { throw JSONSyntaxError(.invalidLiteral, at: i) }
         for k in 0..<count where p[i + k] != word.utf8Start[k] {
             throw JSONSyntaxError(.invalidLiteral, at: i)
         }
-        let index = UInt32(tape.nodes.count)
-        tape.nodes.append(JSONNode(kind: kind, flags: 0, start: UInt32(i), end: UInt32(i + count), next: index + 1))
+        let index = UInt32(nodeCount)
+        try append(JSONNode(kind: kind, flags: 0, start: UInt32(i), end: UInt32(i + count), next: index + 1))
         i += count
     }
 }

@@ -14,6 +14,8 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
         case tooDeep(limit: Int)
         case trailingData
         case tooLong
+        /// Internal: the tape's storage is full; `parse` grows it and never throws this.
+        case tapeFull
     }
 
     public var reason: Reason
@@ -34,6 +36,7 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
                 ? "unexpected character '\(Character(Unicode.Scalar(b)))'"
                 : "unexpected byte 0x\(String(b, radix: 16, uppercase: true))"
         case .controlCharacterInString: what = "unescaped control character in string"
+        case .tapeFull: what = "internal: tape full"
         case .invalidEscape: what = "invalid escape in string"
         case .invalidUnicodeEscape: what = "invalid \\u escape in string"
         case .invalidNumber: what = "invalid number"

@@ -36,12 +36,18 @@ public struct JSONNode: Sendable {
 /// accessors that take `bytes` must be given that same buffer. The small
 /// accessors are `@inlinable`: record summaries call them for every member.
 public struct JSONTape: Sendable {
-    public internal(set) var nodes: [JSONNode] = []
+    /// Node storage: the first `count` are this document's; the rest is
+    /// room the parser writes into (and grows) without appending.
+    @usableFromInline var nodes: [JSONNode]
+    /// The number of nodes of the parsed document.
+    public internal(set) var count = 0
+    /// The parser's stack of open containers (`maxDepth` entries).
     var stack: [UInt32] = []
 
+    static let blank = JSONNode(kind: .null, flags: 0, start: 0, end: 0, next: 0)
+
     public init() {
-        nodes.reserveCapacity(256)
-        stack.reserveCapacity(32)
+        nodes = Array(repeating: Self.blank, count: 256)
     }
 
     /// The index of the root value after a successful parse.

@@ -120,6 +120,34 @@ func decodedString(_ bytes: [UInt8]) -> String? {
         #expect(canonical([0x22, 0xFF, 0x22]) == "\"\u{FFFD}\"")
     }
 
+    /// One reused tape through documents of very different sizes: the node
+    /// storage grows (the document is parsed again) and every result is whole.
+    @Test func aReusedTapeGrowsForLargeDocumentsAndStaysCorrect() throws {
+        var tape = JSONTape()
+        for size in [1, 300, 5, 100_000, 2, 70_000] {
+            let text = "[" + (0..<size).map { #"{"k":\#($0)}"# }.joined(separator: ",") + "]"
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, into: &tape) }
+            #expect(tape.count == 1 + 3 * size)
+            let values = bytes.withUnsafeBufferPointer { buffer in
+                tape.elements(of: tape.root).map { tape.canonicalString(tape.member(of: $0, "k", in: buffer)!, in: buffer) }
+            }
+            #expect(values == (0..<size).map(String.init))
+        }
+        // A smaller depth limit on the same tape, then the default again.
+        let deep = Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)
+        for (limit, accepted) in [(1000, true), (10, false), (512, false)] {
+            var failed = false
+            do {
+                try deep.withUnsafeBufferPointer { try JSONParser.parse($0, into: &tape, maxDepth: limit) }
+            } catch {
+                failed = true
+                #expect((error as? JSONSyntaxError)?.reason == .tooDeep(limit: limit))
+            }
+            #expect(failed != accepted)
+        }
+    }
+
     /// Bodies whose escapes minimal text keeps are copied whole; one `\/`
     /// or `\u` anywhere, or invalid UTF-8, sends the body through rewriting.
     @Test func onlyNonMinimalEscapesOrBadUTF8AreRewritten() throws {
