@@ -198,16 +198,21 @@ final class FileScan: @unchecked Sendable {
     /// thread only dedups and compresses.
     /// Nil when the format cannot hold the example.
     static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter) -> PreparedExample? {
-        let key = DedupKey(hashing: example.canonicalForm())
+        // One reused writer for the canonical form, the record and the line;
+        // what is kept is copied out at its exact size (a shared buffer
+        // would be held, capacity and all, until written).
         writer.reset()
-        guard format.write(example, id: key.hex, to: &writer) else { return nil }
+        example.writeCanonicalForm(to: &writer)
+        let key = DedupKey(hashing: writer.bytes)
+        let id = key.hex
+        writer.reset()
+        ExampleRecord.write(example, id: id, besides: format, to: &writer)
+        let record = writer.bytes.withUnsafeBufferPointer { Array($0) }
+        writer.reset()
+        guard format.write(example, id: id, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        // Exact-size copies: the writer's buffer (and the record's, grown by
-        // doubling) would otherwise be held, capacity and all, until written.
-        let record = ExampleRecord.encode(example, id: key.hex, besides: format)
-        return PreparedExample(key: key, line: writer.bytes.withUnsafeBufferPointer { Array($0) },
-                               record: record.withUnsafeBufferPointer { Array($0) },
+        return PreparedExample(key: key, line: writer.bytes.withUnsafeBufferPointer { Array($0) }, record: record,
                                callNames: names, lineStart: example.metadata.lineStart)
     }
 

@@ -57,6 +57,12 @@ extension Example {
     /// reasoning and call ids are not part of it (SPEC §5).
     public func canonicalForm() -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
+        writeCanonicalForm(to: &w)
+        return w.bytes
+    }
+
+    /// Appends the canonical form to `w` (a reused writer: no buffer per example).
+    public func writeCanonicalForm(to w: inout JSONWriter) {
         w.beginArray()
         for message in messages {
             w.beginArray()
@@ -84,7 +90,6 @@ extension Example {
             w.endArray()
         }
         w.endArray()
-        return w.bytes
     }
 
     /// The MCP server of a tool name: the text between `mcp__` and the next

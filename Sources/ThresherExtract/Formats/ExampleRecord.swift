@@ -10,7 +10,18 @@ import ThresherJSON
 public enum ExampleRecord {
     /// The record to keep beside a shard line of `format`.
     public static func encode(_ example: Example, id: String, besides format: OutputFormat) -> [UInt8] {
-        format == .openai || format == .messages ? encodeDelta(example, id: id) : encode(example, id: id)
+        var w = JSONWriter(capacity: 4096)
+        write(example, id: id, besides: format, to: &w)
+        return w.bytes
+    }
+
+    /// `encode` into a reused writer.
+    public static func write(_ example: Example, id: String, besides format: OutputFormat, to w: inout JSONWriter) {
+        if format == .openai || format == .messages {
+            writeDelta(example, id: id, to: &w)
+        } else {
+            write(example, id: id, to: &w)
+        }
     }
 
     /// `{"id","errors":[positions],"positions":[…]}`: what an openai or
@@ -18,6 +29,11 @@ public enum ExampleRecord {
     /// order) only when call ids repeat.
     public static func encodeDelta(_ example: Example, id: String) -> [UInt8] {
         var w = JSONWriter(capacity: 128)
+        writeDelta(example, id: id, to: &w)
+        return w.bytes
+    }
+
+    static func writeDelta(_ example: Example, id: String, to w: inout JSONWriter) {
         var errors: [Int] = []
         var positions: [Int] = []
         var callIDs = Set<String>()
@@ -47,7 +63,6 @@ public enum ExampleRecord {
         }
         w.endObject()
         w.bytes.append(0x0A)
-        return w.bytes
     }
 
     /// Whether a record is a delta that needs its shard line: both kinds
@@ -58,6 +73,11 @@ public enum ExampleRecord {
 
     public static func encode(_ example: Example, id: String) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
+        write(example, id: id, to: &w)
+        return w.bytes
+    }
+
+    static func write(_ example: Example, id: String, to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("messages")
@@ -98,7 +118,6 @@ public enum ExampleRecord {
         MetadataWriter.write(example.metadata, to: &w)
         w.endObject()
         w.bytes.append(0x0A)
-        return w.bytes
     }
 
     public struct DecodeError: Error, CustomStringConvertible {
