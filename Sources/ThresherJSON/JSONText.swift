@@ -150,46 +150,37 @@ enum UTF8Check {
         let n = bytes.count
         var i = 0
         while i < n {
-            // ASCII 16 bytes at a time (two words: no SIMD reduction call).
-            while i + 16 <= n {
-                let a = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                let b = UnsafeRawPointer(p + i + 8).loadUnaligned(as: UInt64.self)
-                if (a | b) & 0x8080_8080_8080_8080 != 0 { break }
-                i += 16
-            }
-            guard i < n else { return true }
-            let b = p[i]
-            if b < 0x80 {
+            // ASCII a word at a time, landing on the next non-ASCII byte:
+            // kept text is mostly ASCII with non-ASCII characters sprinkled in.
+            if i + 8 <= n {
+                let high = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+                if high == 0 {
+                    i += 8
+                    continue
+                }
+                i += high.trailingZeroBitCount >> 3
+            } else if p[i] < 0x80 {
                 i += 1
                 continue
             }
-            @inline(__always) func cont(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-                i + k < n && range.contains(p[i + k])
-            }
-            switch b {
-            case 0xC2...0xDF:
-                guard cont(1) else { return false }
+            // p[i] >= 0x80: one multi-byte sequence, tested by its lead byte.
+            let lead = p[i]
+            @inline(__always) func isContinuation(_ k: Int) -> Bool { p[i + k] & 0xC0 == 0x80 }
+            if lead < 0xE0 {
+                guard lead >= 0xC2, i + 1 < n, isContinuation(1) else { return false }
                 i += 2
-            case 0xE0:
-                guard cont(1, 0xA0...0xBF), cont(2) else { return false }
+            } else if lead < 0xF0 {
+                guard i + 2 < n, isContinuation(1), isContinuation(2) else { return false }
+                let second = p[i + 1]
+                // No overlong forms (E0 80-9F), no surrogates (ED A0-BF).
+                if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0) { return false }
                 i += 3
-            case 0xE1...0xEC, 0xEE...0xEF:
-                guard cont(1), cont(2) else { return false }
-                i += 3
-            case 0xED:
-                guard cont(1, 0x80...0x9F), cont(2) else { return false }
-                i += 3
-            case 0xF0:
-                guard cont(1, 0x90...0xBF), cont(2), cont(3) else { return false }
+            } else {
+                guard lead <= 0xF4, i + 3 < n, isContinuation(1), isContinuation(2), isContinuation(3) else { return false }
+                let second = p[i + 1]
+                // No overlong forms (F0 80-8F), nothing above U+10FFFF (F4 90-BF).
+                if (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second >= 0x90) { return false }
                 i += 4
-            case 0xF1...0xF3:
-                guard cont(1), cont(2), cont(3) else { return false }
-                i += 4
-            case 0xF4:
-                guard cont(1, 0x80...0x8F), cont(2), cont(3) else { return false }
-                i += 4
-            default:
-                return false
             }
         }
         return true
