@@ -53,7 +53,11 @@ public enum JSONParser {
                 tape.count = count
                 return
             case .failure(let error) where error.reason == .tapeFull:
-                nodes += repeatElement(JSONTape.blank, count: max(nodes.count, 64))
+                // Room for the whole document at the node density seen so
+                // far (at least double): a huge line is parsed again once
+                // or twice, not once per doubling.
+                let estimate = nodes.count * (bytes.count / max(error.offset, 1) + 1)
+                nodes += repeatElement(JSONTape.blank, count: max(nodes.count, estimate - nodes.count, 64))
             case .failure(let error):
                 throw error
             }
