@@ -261,7 +261,7 @@ final class PReadSpans: SpanSource {
         }
         let length = Int(high - low)
         guard length <= Self.maxWindow, length - total <= Self.bytesPerCall * (spans.count - 1) else { return }
-        if window.count < length { window = [UInt8](repeating: 0, count: max(length, window.count * 2)) }
+        if window.count < length { window = [UInt8](repeating: 0, count: min(max(length, window.count * 2), Self.maxWindow)) }
         // A short read (the file shrank) leaves no window: each span is then read, and fails, on its own.
         guard (try? readFully(into: &window, count: length, at: low)) == true else { return }
         windowStart = low
