@@ -126,7 +126,7 @@ final class ScanScheduler: @unchecked Sendable {
         let size = unit.end - unit.start
         bytesInFlight += size
         claimedBytes[unit.file] += size
-        if unit.index == 0 { files[unit.file].open(configuration: configuration, now: now) }
+        if unit.index == 0 { files[unit.file].open(configuration: configuration) }
         return unit
     }
 

@@ -23,7 +23,7 @@ import Testing
         configuration.readMethod = method
         let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: configuration.unitSize))
         try between()
-        scan.open(configuration: configuration, now: Date().timeIntervalSince1970)
+        scan.open(configuration: configuration)
         var scanner = RecordScanner()
         for unit in scan.units {
             let (summary, read) = try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
@@ -75,7 +75,7 @@ import Testing
         var configuration = Self.settledConfiguration()
         configuration.readMethod = .read
         let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: 1 << 20))
-        scan.open(configuration: configuration, now: Date().timeIntervalSince1970)
+        scan.open(configuration: configuration)
         var scanner = RecordScanner()
         let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration)
         _ = scan.complete(scan.units[0], summary: summary, read: read)
