@@ -5,14 +5,14 @@ struct DraftTurn {
     enum Outcome { case complete, interrupted, unansweredCall, noAnswer }
 
     struct Call {
-        var id: String?
+        var id: ShortID?
         var name: String
         var input: ByteSpan?
         var hasResult = false
     }
 
     struct Assistant {
-        var messageID: String?
+        var messageID: ShortID?
         var model: ByteSpan?
         var texts: [ByteSpan] = []
         var thinking: [ByteSpan] = []
@@ -38,10 +38,10 @@ struct DraftTurn {
     var lastLine: Int
     var lastTimestamp: ByteSpan?
     /// Message index of each assistant message id seen in this turn.
-    private var messageOfID: [String: Int] = [:]
+    private var messageOfID: [ShortID: Int] = [:]
     /// The latest assistant message: records of one message usually come
     /// one after another, so most lookups stop here.
-    private var lastAssistant: (id: String, index: Int)?
+    private var lastAssistant: (id: ShortID, index: Int)?
 
     init(prompt: Prompt, line: Int, offset: Int64, timestamp: ByteSpan?) {
         self.prompt = prompt
@@ -166,7 +166,7 @@ struct DraftTurn {
                 var callList: [ToolCall] = []
                 for index in a.calls {
                     let call = calls[index]
-                    let decoded = ToolCall(id: call.id ?? "", name: call.name, arguments: try decoder.arguments(call.input))
+                    let decoded = ToolCall(id: call.id?.string ?? "", name: call.name, arguments: try decoder.arguments(call.input))
                     callList.append(decoded)
                     if !tools.contains(call.name) { tools.append(call.name) }
                     if let server = Example.mcpServer(of: call.name), !servers.contains(server) { servers.append(server) }
@@ -175,7 +175,7 @@ struct DraftTurn {
             case .tool(let call, let content, let isError):
                 if isError { errors += 1 }
                 out.append(.tool(
-                    callID: calls[call].id ?? "", name: calls[call].name, position: position[call],
+                    callID: calls[call].id?.string ?? "", name: calls[call].name, position: position[call],
                     content: try decoder.resultContent(content), isError: isError))
             }
         }

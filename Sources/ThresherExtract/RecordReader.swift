@@ -100,7 +100,7 @@ struct RecordReader {
                 let block = fields(of: element)
                 guard let type = blockType(block), textIs(type, "tool_result") else { continue }
                 results.append(ToolResultBlock(
-                    toolUseID: block.toolUseID.flatMap(string), content: block.content.map(span),
+                    toolUseID: block.toolUseID.flatMap(shortID), content: block.content.map(span),
                     isError: isTrue(block.isError)))
             }
             if !results.isEmpty { return .toolResults(results) }
@@ -140,7 +140,7 @@ struct RecordReader {
     // MARK: - Assistant records
 
     private func assistantRecord(message: ObjectFields) -> AssistantRecord {
-        var record = AssistantRecord(messageID: message.id.flatMap(string), model: message.model.map(span), blocks: [])
+        var record = AssistantRecord(messageID: message.id.flatMap(shortID), model: message.model.map(span), blocks: [])
         guard let content = message.content else { return record }
         switch tape[content].kind {
         case .string:
@@ -155,7 +155,7 @@ struct RecordReader {
                     }
                 } else if textIs(type, "tool_use") {
                     record.blocks.append(.toolUse(
-                        id: block.id.flatMap(string), name: block.name.flatMap(string) ?? "", input: block.input.map(span)))
+                        id: block.id.flatMap(shortID), name: block.name.flatMap(string) ?? "", input: block.input.map(span)))
                 } else if options.keepThinking && textIs(type, "thinking") {
                     if let text = block.thinking, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
                         record.blocks.append(.thinking(span(text)))
@@ -247,6 +247,11 @@ struct RecordReader {
         if tape[index].flags == 0, let packed = RecordID.packed(tape.rawBytes(index, in: bytes)) { return packed }
         let decoded = tape.decodedBytes(index, in: bytes)
         return decoded.withUnsafeBufferPointer { RecordID.packed($0) } ?? .text(String(decoding: decoded, as: UTF8.self))
+    }
+
+    private func shortID(_ index: Int) -> ShortID? {
+        guard tape[index].kind == .string else { return nil }
+        return withText(index) { ShortID(decoded: $0) }
     }
 
     private func string(_ index: Int) -> String? {

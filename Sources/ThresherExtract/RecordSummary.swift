@@ -57,14 +57,14 @@ public struct Prompt: Sendable {
 }
 
 public struct ToolResultBlock: Sendable {
-    public var toolUseID: String?
+    public var toolUseID: ShortID?
     /// The `content` value; nil when absent.
     public var content: ByteSpan?
     public var isError: Bool
 }
 
 public struct AssistantRecord: Sendable {
-    public var messageID: String?
+    public var messageID: ShortID?
     public var model: ByteSpan?
     public var blocks: [AssistantBlock]
 }
@@ -73,7 +73,7 @@ public enum AssistantBlock: Sendable {
     /// A text block that is not empty or all whitespace.
     case text(ByteSpan)
     /// `input` is nil when absent (arguments `{}`).
-    case toolUse(id: String?, name: String, input: ByteSpan?)
+    case toolUse(id: ShortID?, name: String, input: ByteSpan?)
     /// Only collected with `--keep-thinking`.
     case thinking(ByteSpan)
 }
