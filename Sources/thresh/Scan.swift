@@ -69,7 +69,7 @@ struct Scan: ParsableCommand {
     @Flag(help: "Show the progress line even when stderr is not a terminal.")
     var progress = false
 
-    @Option(help: ArgumentHelp("Read method: read (pread, the default) or mmap (mapped windows).", visibility: .hidden))
+    @Option(help: "Read method: read (pread, the default) or mmap (mapped windows).")
     var readMethod: ReadMethod?
 
     @Option(help: ArgumentHelp("Read chunk size in bytes.", visibility: .hidden))
