@@ -76,6 +76,9 @@ struct Cursor {
     /// Tape indices of the open containers, innermost last.
     private let stack: UnsafeMutablePointer<UInt32>
     private var depth = 0
+    /// Whether the innermost open container is an object (kept, not
+    /// looked up through the stack after every value).
+    private var inObject = false
 
     init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>) {
         self.p = p
@@ -96,6 +99,8 @@ struct Cursor {
 
     @inline(__always)
     mutating func skipWhitespace() {
+        // Transcript lines are compact JSON: one test settles nearly every call.
+        if i < n && p[i] > 0x20 { return }
         while i < n {
             let b = p[i]
             guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
@@ -121,6 +126,7 @@ struct Cursor {
                     try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: UInt32(i), end: 0, next: 0))
                     stack[depth] = index
                     depth += 1
+                    inObject = isObject
                     i += 1
                     skipWhitespace()
                     if i < n && p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
@@ -167,7 +173,7 @@ struct Cursor {
                 skipWhitespace()
                 guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
                 let b = p[i]
-                let isObject = nodes[Int(stack[depth - 1])].kind == .object
+                let isObject = inObject
                 if b == UInt8(ascii: ",") {
                     i += 1
                     expect = isObject ? .key : .value
@@ -189,6 +195,7 @@ struct Cursor {
         let index = Int(stack[depth])
         nodes[index].end = UInt32(i)
         nodes[index].next = UInt32(nodeCount)
+        if depth > 0 { inObject = nodes[Int(stack[depth - 1])].kind == .object }
     }
 
     /// Scans a string starting at its opening quote; validates escapes and
