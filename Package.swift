@@ -24,7 +24,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "ThresherScan"),
-        .target(name: "ThresherJSON"),
+        // The SSE2 movemask behind the tokenizer's string scan (header-only).
+        .target(name: "CByteMask"),
+        .target(name: "ThresherJSON", dependencies: ["CByteMask"]),
         .target(name: "ThresherExtract", dependencies: ["ThresherJSON"]),
         .target(
             name: "ThresherStore",

@@ -198,4 +198,30 @@ import Testing
         // Both verdicts were exercised.
         #expect(invalid > 1_000 && invalid < 19_000)
     }
+
+    /// The SIMD search for the end of a plain run against a byte loop, for
+    /// every range start and length up to 48 (the 16-byte steps, the
+    /// shifted last block and the byte loop of ranges under 16), with a
+    /// special byte, or none, at every position; and the high-bit report:
+    /// set whenever a byte passed was >= 0x80.
+    @Test func specialByteSearchAgreesWithAByteLoop() {
+        var r = Random(state: 7)
+        let specials: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
+        let plain: [UInt8] = [0x20, 0x61, 0x7E, 0x7F, 0x21, 0x5B, 0x5D, 0xC3, 0xA9, 0xFF]
+        for _ in 0..<20_000 {
+            let count = r.below(49)
+            var bytes = (0..<count).map { _ in plain[r.below(plain.count)] }
+            if count > 0, r.chance(70) { bytes[r.below(count)] = specials[r.below(specials.count)] }
+            if count > 0, r.chance(30) { bytes[r.below(count)] = specials[r.below(specials.count)] }
+            let start = count == 0 ? 0 : r.below(count + 1)
+            let expected = bytes[start...].firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? count
+            let passedHigh = bytes[start..<expected].contains { $0 >= 0x80 }
+            var high: UInt8 = 0
+            let found = bytes.withUnsafeBufferPointer {
+                ByteScan.firstSpecial($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, from: start, to: count, highBits: &high)
+            }
+            #expect(found == expected, "\(bytes) from \(start)")
+            if passedHigh { #expect(high & 0x80 != 0, "\(bytes) from \(start)") }
+        }
+    }
 }
