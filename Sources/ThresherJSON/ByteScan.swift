@@ -13,7 +13,7 @@ enum ByteScan {
     static func firstSpecial(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, highBits: inout UInt8) -> Int {
         var seen = SIMD16<UInt8>(repeating: 0)
         var j = start
-        while j + 16 <= end {
+        while j &+ 16 <= end {
             let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
             seen |= block
             let hits = specials(block)
@@ -21,7 +21,7 @@ enum ByteScan {
                 if bits(seen) != 0 { highBits |= 0x80 }
                 return j + hits.trailingZeroBitCount
             }
-            j += 16
+            j &+= 16
         }
         if bits(seen) != 0 { highBits |= 0x80 }
         guard j < end else { return end }

@@ -202,7 +202,7 @@ struct Cursor {
     /// rejects raw control characters, but leaves UTF-8 validity to decoding.
     @inline(__always)
     private mutating func string() throws(JSONSyntaxError) {
-        let start = i + 1
+        let start = i &+ 1
         var j = start
         var flags: UInt8 = 0
         var high: UInt8 = 0
@@ -215,21 +215,21 @@ struct Cursor {
             if b < 0x20 { throw JSONSyntaxError(.controlCharacterInString, at: j) }
             // A backslash: validate one escape.
             flags |= JSONNode.escaped
-            guard j + 1 < n else { throw JSONSyntaxError(.unexpectedEnd, at: j + 1) }
-            switch p[j + 1] {
+            guard j &+ 1 < n else { throw JSONSyntaxError(.unexpectedEnd, at: j &+ 1) }
+            switch p[j &+ 1] {
             case 0x22, 0x5C, UInt8(ascii: "b"), UInt8(ascii: "f"),
                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                j += 2
+                j &+= 2
             case 0x2F:
                 flags |= JSONNode.nonMinimalEscape
-                j += 2
+                j &+= 2
             case UInt8(ascii: "u"):
-                guard j + 6 <= n else { throw JSONSyntaxError(.unexpectedEnd, at: n) }
-                for k in 2..<6 where hexValue(p[j + k]) == nil {
+                guard j &+ 6 <= n else { throw JSONSyntaxError(.unexpectedEnd, at: n) }
+                for k in 2..<6 where hexValue(p[j &+ k]) == nil {
                     throw JSONSyntaxError(.invalidUnicodeEscape, at: j)
                 }
                 flags |= JSONNode.nonMinimalEscape
-                j += 6
+                j &+= 6
             default:
                 throw JSONSyntaxError(.invalidEscape, at: j)
             }
@@ -237,7 +237,7 @@ struct Cursor {
         if high & 0x80 != 0 { flags |= JSONNode.nonASCII }
         let index = UInt32(nodeCount)
         try append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(j), next: index + 1))
-        i = j + 1
+        i = j &+ 1
     }
 
     /// Validates `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.

@@ -150,15 +150,15 @@ enum UTF8Check {
         let n = bytes.count
         var i = 0
         while i < n {
-            // ASCII a word at a time, landing on the next non-ASCII byte:
+            // ASCII 16 bytes at a time, landing on the next non-ASCII byte:
             // kept text is mostly ASCII with non-ASCII characters sprinkled in.
-            if i + 8 <= n {
-                let high = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+            if i + 16 <= n {
+                let high = ByteScan.bits(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self))
                 if high == 0 {
-                    i += 8
+                    i += 16
                     continue
                 }
-                i += high.trailingZeroBitCount >> 3
+                i += high.trailingZeroBitCount
             } else if p[i] < 0x80 {
                 i += 1
                 continue
