@@ -202,6 +202,27 @@ struct Cursor {
     /// rejects raw control characters, but leaves UTF-8 validity to decoding.
     @inline(__always)
     private mutating func string() throws(JSONSyntaxError) {
+        // Keys, ids and short values end within 16 bytes without an
+        // escape: settled here, inline, without a call.
+        let start = i &+ 1
+        if start &+ 16 <= n {
+            let block = UnsafeRawPointer(p + start).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hits = ByteScan.specials(block)
+            let k = hits.trailingZeroBitCount
+            if hits != 0 && p[start &+ k] == 0x22 {
+                let flags = ByteScan.bits(block) & ((1 << k) &- 1) != 0 ? JSONNode.nonASCII : 0
+                let index = UInt32(nodeCount)
+                try append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(start &+ k), next: index + 1))
+                i = start &+ k &+ 1
+                return
+            }
+        }
+        try longString()
+    }
+
+    /// `string()` for the rest: escapes, and bodies of 16 bytes or more.
+    @inline(never)
+    private mutating func longString() throws(JSONSyntaxError) {
         let start = i &+ 1
         var j = start
         var flags: UInt8 = 0

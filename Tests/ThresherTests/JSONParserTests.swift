@@ -162,6 +162,48 @@ func decodedString(_ bytes: [UInt8]) -> String? {
         #expect(canonical([0x22, 0x5C, 0x6E, 0xC3, 0xA9, 0xFF, 0x22]) == "\"\\né\u{FFFD}\"")
     }
 
+    /// Strings of every length around the 16-byte steps (the inline check
+    /// of short strings, the SIMD loop, the shifted last block), with the
+    /// document ending at every distance after them, an escape or a
+    /// non-ASCII character at each position, and a raw control byte, which
+    /// must be rejected wherever it is.
+    @Test func stringsOfEveryLengthAtEveryDistanceFromTheEnd() throws {
+        for length in 0...40 {
+            for tail in ["", " ", "           ", "                     "] {
+                for variant in 0...3 {
+                    var body = Array(repeating: UInt8(ascii: "a"), count: length)
+                    let at = length / 2
+                    var expected = String(decoding: body, as: UTF8.self)
+                    if length > 0 {
+                        switch variant {
+                        case 1:
+                            body.replaceSubrange(at..<at + 1, with: Array(#"\""#.utf8))
+                            expected = String(decoding: body, as: UTF8.self).replacingOccurrences(of: #"\""#, with: "\"")
+                        case 2:
+                            body.replaceSubrange(at..<at + 1, with: Array("é".utf8))
+                            expected = String(decoding: body, as: UTF8.self)
+                        case 3:
+                            body[at] = 0x0A
+                        default: break
+                        }
+                    }
+                    let document = Array(#"{"k":""#.utf8) + body + Array(#""}"#.utf8) + Array(tail.utf8)
+                    let result = parse(document)
+                    if variant == 3 && length > 0 {
+                        guard case .failure(let error) = result else { throw Failure("accepted a raw LF at \(length)") }
+                        #expect(error.reason == .controlCharacterInString && error.offset == 6 + at)
+                        continue
+                    }
+                    guard case .success(let tape) = result else { throw Failure("rejected \(document)") }
+                    let value = tape.member(of: tape.root, "k", in: document.withUnsafeBufferPointer { $0 })!
+                    #expect(document.withUnsafeBufferPointer { tape.decodeString(value, in: $0) } == expected)
+                    #expect(tape.valueRange(value) == 5..<(7 + body.count))
+                    if variant == 2 && length > 0 { #expect(tape[value].flags & JSONNode.nonASCII != 0, "\(length) \(tail.count)") }
+                }
+            }
+        }
+    }
+
     @Test func whitespaceOnlyStrings() throws {
         for (text, expected) in [(#""  \n\t\r""#, true), (#""\u0020\u000A""#, true), (#""""#, true),
                                  (#"" x ""#, false), (#""\u00a0""#, false), (#""\\""#, false)] {
