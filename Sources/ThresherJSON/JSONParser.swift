@@ -202,20 +202,27 @@ struct Cursor {
     /// rejects raw control characters, but leaves UTF-8 validity to decoding.
     @inline(__always)
     private mutating func string() throws(JSONSyntaxError) {
-        // Keys, ids and short values end within 16 bytes without an
-        // escape: settled here, inline, without a call.
+        // Keys, ids, uuids, timestamps and short values end within 48
+        // bytes without an escape: settled here, inline, without a call.
         let start = i &+ 1
-        if start &+ 16 <= n {
-            let block = UnsafeRawPointer(p + start).loadUnaligned(as: SIMD16<UInt8>.self)
+        var base = start
+        var high: UInt32 = 0
+        while base &+ 16 <= n && base &- start < 48 {
+            let block = UnsafeRawPointer(p + base).loadUnaligned(as: SIMD16<UInt8>.self)
             let hits = ByteScan.specials(block)
             let k = hits.trailingZeroBitCount
-            if hits != 0 && p[start &+ k] == 0x22 {
-                let flags = ByteScan.bits(block) & ((1 << k) &- 1) != 0 ? JSONNode.nonASCII : 0
-                let index = UInt32(nodeCount)
-                try append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(start &+ k), next: index + 1))
-                i = start &+ k &+ 1
-                return
+            if hits == 0 {
+                high |= ByteScan.bits(block)
+                base &+= 16
+                continue
             }
+            guard p[base &+ k] == 0x22 else { break }
+            high |= ByteScan.bits(block) & ((1 << k) &- 1)
+            let index = UInt32(nodeCount)
+            try append(JSONNode(kind: .string, flags: high != 0 ? JSONNode.nonASCII : 0, start: UInt32(start),
+                                end: UInt32(base &+ k), next: index + 1))
+            i = base &+ k &+ 1
+            return
         }
         try longString()
     }

@@ -163,12 +163,12 @@ func decodedString(_ bytes: [UInt8]) -> String? {
     }
 
     /// Strings of every length around the 16-byte steps (the inline check
-    /// of short strings, the SIMD loop, the shifted last block), with the
+    /// of strings up to 48 bytes, the SIMD loop, the shifted last block), with the
     /// document ending at every distance after them, an escape or a
     /// non-ASCII character at each position, and a raw control byte, which
     /// must be rejected wherever it is.
     @Test func stringsOfEveryLengthAtEveryDistanceFromTheEnd() throws {
-        for length in 0...40 {
+        for length in 0...56 {
             for tail in ["", " ", "           ", "                     "] {
                 for variant in 0...3 {
                     var body = Array(repeating: UInt8(ascii: "a"), count: length)
