@@ -37,8 +37,13 @@ struct DraftTurn {
     var interrupted = false
     var lastLine: Int
     var lastTimestamp: ByteSpan?
-    /// Message index of each assistant message id seen in this turn.
+    /// Message index of each assistant message id seen in this turn: a
+    /// list searched in order while short (most turns have a few messages,
+    /// and a dictionary per turn cost more to build than it saved), a
+    /// dictionary once it is long.
+    private var messageIDs: [(id: ShortID, index: Int)] = []
     private var messageOfID: [ShortID: Int] = [:]
+    private static let listedIDs = 32
     /// The latest assistant message: records of one message usually come
     /// one after another, so most lookups stop here.
     private var lastAssistant: (id: ShortID, index: Int)?
@@ -63,15 +68,18 @@ struct DraftTurn {
         let index: Int
         if let id = record.messageID, let last = lastAssistant, last.id == id {
             index = last.index
-        } else if let id = record.messageID, let existing = messageOfID[id] {
+        } else if let id = record.messageID, let existing = messageIndex(of: id) {
             index = existing
         } else {
             index = messages.count
             messages.append(.assistant(Assistant(messageID: record.messageID, model: record.model)))
-            if let id = record.messageID { messageOfID[id] = index }
+            if let id = record.messageID { remember(id, at: index) }
         }
         if let id = record.messageID { lastAssistant = (id, index) }
         guard case .assistant(var message) = messages[index] else { return }
+        // The message leaves the array while it grows, so its arrays have
+        // one owner and are appended to in place rather than copied.
+        messages[index] = Self.placeholder
         for block in record.blocks {
             switch block {
             case .text(let span): message.texts.append(span)
@@ -82,6 +90,26 @@ struct DraftTurn {
             }
         }
         messages[index] = .assistant(message)
+    }
+
+    private static let placeholder = Message.tool(call: -1, content: nil, isError: false)
+
+    private func messageIndex(of id: ShortID) -> Int? {
+        if messageIDs.count < Self.listedIDs {
+            return messageIDs.first { $0.id == id }?.index
+        }
+        return messageOfID[id]
+    }
+
+    private mutating func remember(_ id: ShortID, at index: Int) {
+        if messageIDs.count < Self.listedIDs {
+            messageIDs.append((id, index))
+            if messageIDs.count == Self.listedIDs {
+                messageOfID = Dictionary(messageIDs.map { ($0.id, $0.index) }, uniquingKeysWith: { first, _ in first })
+            }
+        } else {
+            messageOfID[id] = index
+        }
     }
 
     /// Pairs each result with the first call of that id still unanswered;

@@ -78,6 +78,29 @@ import Testing
         #expect(run.metadata[0]["line_end"] as? Int == 9)
     }
 
+    /// A turn with more messages than the short id list holds (past 32 the
+    /// ids move to a dictionary): a record of an early message, coming after
+    /// all the others, still joins that message.
+    @Test func aLateRecordJoinsItsMessageInALongTurn() throws {
+        var t = Transcript()
+        t.user("go")
+        for k in 0..<40 {
+            t.assistant("M\(k)", [use("c\(k)", "mcp__s__x")])
+            t.result("c\(k)", "r\(k)")
+        }
+        t.assistant("M3", [text("late text of M3")])
+        t.assistant("M35", [text("late text of M35")])
+        t.assistant("Z", [text("Done.")])
+        let run = try scan(t)
+        let messages = try #require(run.messages.first)
+        let assistants = messages.filter { $0["role"] as? String == "assistant" }
+        #expect(assistants.count == 41)
+        #expect(assistants[3]["content"] as? String == "late text of M3")
+        #expect(assistants[35]["content"] as? String == "late text of M35")
+        #expect((assistants[35]["tool_calls"] as? [[String: Any]])?.first?["id"] as? String == "c35")
+        #expect(assistants[40]["content"] as? String == "Done.")
+    }
+
     @Test func keepThinkingKeepsReasoning() throws {
         var t = Transcript()
         t.user("go")
