@@ -139,10 +139,17 @@ struct DraftTurn {
     func outcome() -> Outcome {
         if interrupted { return .interrupted }
         if calls.contains(where: { !$0.hasResult }) { return .unansweredCall }
-        guard case .assistant(let last)? = emitted.last, !last.texts.isEmpty, last.calls.isEmpty else {
-            return .noAnswer
+        // The last emitted message must be an answer: text and no calls.
+        for message in messages.reversed() {
+            switch message {
+            case .tool:
+                return .noAnswer
+            case .assistant(let a):
+                guard a.isEmitted else { continue }
+                return !a.texts.isEmpty && a.calls.isEmpty ? .complete : .noAnswer
+            }
         }
-        return .complete
+        return .noAnswer
     }
 
     /// Every span `example` decodes for these messages.
