@@ -18,8 +18,10 @@ extension JSONTape {
     public func decodeString(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         let node = nodes[index]
         let raw = rawBytes(index, in: bytes)
-        if node.flags == 0 { return String(decoding: raw, as: UTF8.self) }
-        return String(decoding: decodedBytes(index, in: bytes), as: UTF8.self)
+        // `String(decoding:)` repairs invalid UTF-8 the way `appendDecoded`
+        // does, so the escapes are undone and the String built in one pass each.
+        if node.flags & ~JSONNode.nonASCII == 0 { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: unescape(raw), as: UTF8.self)
     }
 
     /// Appends a string node's decoded text (valid UTF-8) to `out`.
