@@ -238,7 +238,7 @@ struct RecordReader {
 
     @inline(__always)
     private func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString) -> Bool {
-        a.count == b.utf8CodeUnitCount && memcmp(a.baseAddress!, b.utf8Start, a.count) == 0
+        a.count == b.utf8CodeUnitCount && bytesEqual(a.baseAddress!, b.utf8Start, count: a.count)
     }
 
     /// A uuid string as a `RecordID`, without allocating for canonical ones.

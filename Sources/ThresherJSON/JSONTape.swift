@@ -153,7 +153,7 @@ extension JSONTape {
             let length = Int(node.end - node.start)
             guard length == literalBytes.count else { return false }
             // safe: start..<end lies inside `bytes`, found by the parser.
-            return memcmp(bytes.baseAddress! + Int(node.start), literalBytes.baseAddress!, length) == 0
+            return bytesEqual(bytes.baseAddress! + Int(node.start), literalBytes.baseAddress!, count: length)
         }
         return decodedBytes(index, in: bytes).elementsEqual(literalBytes)
     }

@@ -224,4 +224,22 @@ import Testing
             if passedHigh { #expect(high & 0x80 != 0, "\(bytes) from \(start)") }
         }
     }
+
+    /// The inline comparison of short runs: equal runs of every length up
+    /// to 40, and a difference at every position of each.
+    @Test func bytesEqualFindsADifferenceAtEveryPosition() {
+        for count in 0...40 {
+            let a = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            #expect(a.withUnsafeBufferPointer { x in a.withUnsafeBufferPointer { y in
+                bytesEqual(x.baseAddress ?? UnsafePointer(bitPattern: 1)!, y.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count)
+            } })
+            for position in 0..<count {
+                var b = a
+                b[position] ^= 0x40
+                #expect(!a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
+                    bytesEqual(x.baseAddress!, y.baseAddress!, count: count)
+                } }, "\(count) \(position)")
+            }
+        }
+    }
 }
