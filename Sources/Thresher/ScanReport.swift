@@ -65,7 +65,7 @@ public struct ScanReport: Sendable {
         w.key("records")
         w.beginObject()
         for (type, count) in c.recordsByType.sorted(by: { $0.key < $1.key }) {
-            w.key(type); w.int(count)
+            w.key(named: type); w.int(count)
         }
         w.endObject()
         w.key("assistant_records_ignored"); w.int(c.ignoredSyntheticAssistant)
@@ -114,7 +114,7 @@ public struct ScanReport: Sendable {
         w.key("stage_seconds")
         w.beginObject()
         for (stage, seconds) in stageSeconds {
-            w.key(stage); w.double((seconds * 1000).rounded() / 1000)
+            w.key(named: stage); w.double((seconds * 1000).rounded() / 1000)
         }
         w.endObject()
         w.endObject()
@@ -125,7 +125,7 @@ public struct ScanReport: Sendable {
     private func counts(_ w: inout JSONWriter, _ pairs: [(String, Int)]) {
         w.beginObject()
         for (name, count) in pairs {
-            w.key(name); w.int(count)
+            w.key(named: name); w.int(count)
         }
         w.endObject()
     }

@@ -53,6 +53,9 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A key written as it is: a literal (which must need no escaping).
+    /// String literals pick this overload; names only known at run time go
+    /// through `key(named:)`, which escapes.
     public mutating func key(_ name: StaticString) {
         separator()
         bytes.append(0x22)
@@ -62,7 +65,7 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
-    public mutating func key(_ name: String) {
+    public mutating func key(named name: String) {
         separator()
         Self.appendQuoted(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))

@@ -256,7 +256,7 @@ struct BenchSummary {
             w.key("peak_rss_bytes"); w.int(Int(m.peakMemory))
             w.key("stage_seconds")
             w.beginObject()
-            for (stage, seconds) in m.stages { w.key(stage); w.double(seconds) }
+            for (stage, seconds) in m.stages { w.key(named: stage); w.double(seconds) }
             w.endObject()
             w.endObject()
         }
