@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThresherJSON
 
 /// The rules that read a user record's text pieces (SPEC §4, steps 1-4).
 public enum UserContent {
@@ -12,11 +13,11 @@ public enum UserContent {
         case dropped
     }
 
-    static let closingPrefixes = [
+    static let closingPrefixes: [StaticString] = [
         "<bash-input>", "<bash-stdout>", "<bash-stderr>",
         "<local-command-stdout>", "<local-command-stderr>", "<task-notification>",
     ]
-    static let ignoredPrefixes = ["<system-reminder>", "<local-command-caveat>"]
+    static let ignoredPrefixes: [StaticString] = ["<system-reminder>", "<local-command-caveat>"]
 
     /// Applies steps 1-4 in order to the record's pieces.
     public static func classify(_ pieces: [String]) -> Meaning {
@@ -25,13 +26,27 @@ public enum UserContent {
         for piece in pieces {
             if let command = slashCommand(in: piece) { return .prompt(command) }
         }
-        let firstTrimmed = first.trimmingLeadingWhitespace()
-        if closingPrefixes.contains(where: { firstTrimmed.hasPrefix($0) }) { return .close }
-        let kept = pieces.filter { piece in
-            let trimmed = piece.trimmingLeadingWhitespace()
-            return !trimmed.isEmpty && !ignoredPrefixes.contains(where: { trimmed.hasPrefix($0) })
+        if afterWhitespace(first, startsWithOneOf: closingPrefixes) == true { return .close }
+        // Kept: not empty after whitespace, not an ignored tag (nil: all whitespace).
+        let kept = pieces.filter { afterWhitespace($0, startsWithOneOf: ignoredPrefixes) == false }
+        return kept.isEmpty ? .dropped : .prompt(kept.count == 1 ? kept[0] : kept.joined(separator: "\n\n"))
+    }
+
+    /// Whether `text`, its leading SPEC whitespace skipped, starts with one
+    /// of `prefixes`; nil when nothing but whitespace is left. On the bytes,
+    /// without a generic prefix test per candidate.
+    static func afterWhitespace(_ text: String, startsWithOneOf prefixes: [StaticString]) -> Bool? {
+        var text = text
+        return text.withUTF8 { bytes -> Bool? in
+            var i = 0
+            while i < bytes.count && String.isSpecWhitespace(bytes[i]) { i += 1 }
+            guard i < bytes.count else { return nil }
+            let rest = bytes.count - i
+            return prefixes.contains { prefix in
+                prefix.utf8CodeUnitCount <= rest
+                    && bytesEqual(bytes.baseAddress! + i, prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            }
         }
-        return kept.isEmpty ? .dropped : .prompt(kept.joined(separator: "\n\n"))
     }
 
     /// `NAME` of `<command-name>NAME</command-name>`, then one space and the
@@ -74,18 +89,10 @@ extension String {
     @inline(__always)
     static func isSpecWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
-    func trimmingLeadingWhitespace() -> Substring.UTF8View {
-        utf8.drop(while: String.isSpecWhitespace)[...]
-    }
-
     func trimmingWhitespace() -> String {
         let bytes = Array(utf8)
         guard let first = bytes.firstIndex(where: { !String.isSpecWhitespace($0) }),
               let last = bytes.lastIndex(where: { !String.isSpecWhitespace($0) }) else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
-}
-
-extension Substring.UTF8View {
-    func hasPrefix(_ prefix: String) -> Bool { starts(with: prefix.utf8) }
 }
