@@ -84,32 +84,39 @@ extension JSONText {
         guard let base = raw.baseAddress else { return true }
         let n = raw.count
         var i = 0
-        while i < n {
-            let next = memchr(base + i, 0x5C, n - i).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
-            if next > i {
-                let run = UnsafeBufferPointer(start: base + i, count: next - i)
-                if checkUTF8 && !UTF8Check.isValid(run) {
-                    appendRepairedUTF8(run, to: &out)
-                } else {
-                    out.append(contentsOf: run)
-                }
+        // Escapes minimal text keeps (`\n`, `\"`, …) stay inside the run
+        // being copied; a run ends only at an escape that is rewritten.
+        var runStart = 0
+        func flushRun(to end: Int) {
+            guard end > runStart else { return }
+            let run = UnsafeBufferPointer(start: base + runStart, count: end - runStart)
+            if checkUTF8 && !UTF8Check.isValid(run) {
+                appendRepairedUTF8(run, to: &out)
+            } else {
+                out.append(contentsOf: run)
             }
-            i = next
-            guard i < n else { break }
-            guard i + 1 < n else { return false }
-            let e = raw[i + 1]
+        }
+        while true {
+            let next = memchr(base + i, 0x5C, n - i).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+            guard next < n else {
+                flushRun(to: n)
+                break
+            }
+            guard next + 1 < n else { return false }
+            let e = raw[next + 1]
             switch e {
-            case UInt8(ascii: "/"):
-                out.append(e)
-                i += 2
-                continue
             case 0x22, 0x5C, UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                out.append(0x5C)
+                i = next + 2
+                continue
+            case UInt8(ascii: "/"):
+                flushRun(to: next)
                 out.append(e)
-                i += 2
+                i = next + 2
+                runStart = i
                 continue
             case UInt8(ascii: "u"):
-                break
+                flushRun(to: next)
+                i = next
             default:
                 return false
             }
@@ -130,6 +137,7 @@ extension JSONText {
             } else {
                 appendUTF8(scalar, to: &out)
             }
+            runStart = i
         }
         return true
     }

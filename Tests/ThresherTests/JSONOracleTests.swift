@@ -242,4 +242,38 @@ import Testing
             }
         }
     }
+
+    /// Transcoding a raw string body straight to minimal escaped form
+    /// against decoding it and escaping the String again, on bodies mixing
+    /// kept escapes, rewritten ones (`\/`, `\u` with pairs and lone
+    /// surrogates), raw UTF-8 and invalid bytes next to escapes.
+    @Test func transcodingAgreesWithDecodingThenEscaping() throws {
+        var r = Random(state: 5)
+        let pieces: [[UInt8]] = [
+            Array(#"\n"#.utf8), Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\t"#.utf8), Array(#"\/"#.utf8),
+            Array(#"\u00e9"#.utf8), Array(#"\u001F"#.utf8), Array(#"\u0041"#.utf8), Array(#"\ud83d\ude00"#.utf8),
+            Array(#"\ud83d"#.utf8), Array(#"\ude00"#.utf8), Array("é€😀".utf8), [0xC3], [0xA9], [0xFF], [0xE2, 0x82],
+            Array("plain text ".utf8), Array("x".utf8),
+        ]
+        for _ in 0..<5_000 {
+            var body: [UInt8] = []
+            for _ in 0..<r.below(14) { body += pieces[r.below(pieces.count)] }
+            let document = [0x22] + body + [0x22]
+            var tape = JSONTape()
+            try document.withUnsafeBufferPointer { buffer in
+                do throws(JSONSyntaxError) {
+                    try JSONParser.parse(buffer, into: &tape)
+                } catch {
+                    throw Failure("rejected \(document): \(error)")
+                }
+            }
+            let expected = JSONText(document.withUnsafeBufferPointer { tape.decodeString(0, in: $0) }).escaped
+            var transcoded: [UInt8] = []
+            let ok = document.withUnsafeBufferPointer { buffer in
+                JSONText.appendTranscoded(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]),
+                                          flags: tape[0].flags, to: &transcoded)
+            }
+            #expect(ok && transcoded == expected, "\(body)")
+        }
+    }
 }
