@@ -227,7 +227,8 @@ struct Cursor {
         try longString()
     }
 
-    /// `string()` for the rest: escapes, and bodies of 16 bytes or more.
+    /// `string()` for the rest: escapes, bodies past 48 bytes, and strings
+    /// near the end of the buffer (escape by escape, the errors with their offsets).
     @inline(never)
     private mutating func longString() throws(JSONSyntaxError) {
         let start = i &+ 1
