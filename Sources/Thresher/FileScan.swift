@@ -77,6 +77,9 @@ final class FileScan: @unchecked Sendable {
             // No line starts here; 0 leaves the file's last line end to the other units.
             return (summary, LineReadResult(endOfLastLine: 0, partialBytes: 0, truncated: false, stopped: true))
         }
+        // About one record per 4 KiB (transcript lines average ~2.7 KB):
+        // the array grows a few times at most instead of a dozen.
+        summary.records.reserveCapacity(Int((unitEnd - from) >> 12))
         var lineIndex = 0
         func read(_ method: ReadMethod) throws -> LineReadResult {
             try LineReader(method: method, chunkSize: configuration.chunkSize)
