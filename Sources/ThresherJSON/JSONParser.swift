@@ -122,8 +122,8 @@ struct Cursor {
                         throw JSONSyntaxError(.tooDeep(limit: maxDepth), at: i)
                     }
                     let isObject = b == UInt8(ascii: "{")
-                    let index = UInt32(nodeCount)
-                    try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: UInt32(i), end: 0, next: 0))
+                    let index = u32(nodeCount)
+                    try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: u32(i), end: 0, next: 0))
                     stack[depth] = index
                     depth += 1
                     inObject = isObject
@@ -193,8 +193,8 @@ struct Cursor {
     private mutating func close() {
         depth -= 1
         let index = Int(stack[depth])
-        nodes[index].end = UInt32(i)
-        nodes[index].next = UInt32(nodeCount)
+        nodes[index].end = u32(i)
+        nodes[index].next = u32(nodeCount)
         if depth > 0 { inObject = nodes[Int(stack[depth - 1])].kind == .object }
     }
 
@@ -218,9 +218,9 @@ struct Cursor {
             }
             guard p[base &+ k] == 0x22 else { break }
             high |= ByteScan.bits(block) & ((1 << k) &- 1)
-            let index = UInt32(nodeCount)
-            try append(JSONNode(kind: .string, flags: high != 0 ? JSONNode.nonASCII : 0, start: UInt32(start),
-                                end: UInt32(base &+ k), next: index + 1))
+            let index = u32(nodeCount)
+            try append(JSONNode(kind: .string, flags: high != 0 ? JSONNode.nonASCII : 0, start: u32(start),
+                                end: u32(base &+ k), next: index &+ 1))
             i = base &+ k &+ 1
             return
         }
@@ -264,8 +264,8 @@ struct Cursor {
             }
         }
         if high & 0x80 != 0 { flags |= JSONNode.nonASCII }
-        let index = UInt32(nodeCount)
-        try append(JSONNode(kind: .string, flags: flags, start: UInt32(start), end: UInt32(j), next: index + 1))
+        let index = u32(nodeCount)
+        try append(JSONNode(kind: .string, flags: flags, start: u32(start), end: u32(j), next: index &+ 1))
         i = j &+ 1
     }
 
@@ -292,8 +292,8 @@ struct Cursor {
             guard j < n, isDigit(p[j]) else { throw JSONSyntaxError(.invalidNumber, at: start) }
             while j < n && isDigit(p[j]) { j += 1 }
         }
-        let index = UInt32(nodeCount)
-        try append(JSONNode(kind: .number, flags: 0, start: UInt32(start), end: UInt32(j), next: index + 1))
+        let index = u32(nodeCount)
+        try append(JSONNode(kind: .number, flags: 0, start: u32(start), end: u32(j), next: index &+ 1))
         i = j
     }
 
@@ -304,14 +304,20 @@ struct Cursor {
         for k in 0..<count where p[i + k] != word.utf8Start[k] {
             throw JSONSyntaxError(.invalidLiteral, at: i)
         }
-        let index = UInt32(nodeCount)
-        try append(JSONNode(kind: kind, flags: 0, start: UInt32(i), end: UInt32(i + count), next: index + 1))
+        let index = u32(nodeCount)
+        try append(JSONNode(kind: kind, flags: 0, start: u32(i), end: u32(i + count), next: index &+ 1))
         i += count
     }
 }
 
 @inline(__always)
 func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+/// A tape position or node count as stored in a node: `parse` rejects
+/// buffers of `UInt32.max` bytes or more, and there are fewer nodes than
+/// bytes, so the conversion needs no check.
+@inline(__always)
+func u32(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
 
 @inline(__always)
 func hexValue(_ b: UInt8) -> UInt32? {
