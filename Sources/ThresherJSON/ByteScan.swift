@@ -19,7 +19,7 @@ enum ByteScan {
             let hits = specials(block)
             if hits != 0 {
                 if bits(seen) != 0 { highBits |= 0x80 }
-                return j + hits.trailingZeroBitCount
+                return j &+ hits.trailingZeroBitCount
             }
             j &+= 16
         }
@@ -36,12 +36,12 @@ enum ByteScan {
         }
         // The rest, under 16 bytes, as the last 16 of the range, shifted so
         // that bit 0 is p[j]: one step instead of a byte loop.
-        let skip = j - (end - 16)
-        let block = UnsafeRawPointer(p + end - 16).loadUnaligned(as: SIMD16<UInt8>.self)
+        let skip = j &- (end &- 16)
+        let block = UnsafeRawPointer(p + (end &- 16)).loadUnaligned(as: SIMD16<UInt8>.self)
         let hits = specials(block) >> skip
-        let k = min(hits.trailingZeroBitCount, end - j)
+        let k = min(hits.trailingZeroBitCount, end &- j)
         if bits(block) >> skip & ((1 << k) &- 1) != 0 { highBits |= 0x80 }
-        return j + k
+        return j &+ k
     }
 
     /// Bit k set when byte k of `block` is `"`, `\` or below 0x20.
