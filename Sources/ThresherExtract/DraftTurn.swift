@@ -24,7 +24,9 @@ struct DraftTurn {
     }
 
     enum Message {
-        case assistant(Assistant)
+        /// An index into `assistants`: a message's blocks grow there in
+        /// place (an enum payload would be copied out and back per record).
+        case assistant(Int)
         case tool(call: Int, content: ByteSpan?, isError: Bool)
     }
 
@@ -33,11 +35,12 @@ struct DraftTurn {
     let promptOffset: Int64
     let startedAt: ByteSpan?
     var messages: [Message] = []
+    var assistants: [Assistant] = []
     var calls: [Call] = []
     var interrupted = false
     var lastLine: Int
     var lastTimestamp: ByteSpan?
-    /// Message index of each assistant message id seen in this turn: a
+    /// `assistants` index of each assistant message id seen in this turn: a
     /// list searched in order while short (most turns have a few messages,
     /// and a dictionary per turn cost more to build than it saved), a
     /// dictionary once it is long.
@@ -71,28 +74,22 @@ struct DraftTurn {
         } else if let id = record.messageID, let existing = messageIndex(of: id) {
             index = existing
         } else {
-            index = messages.count
-            messages.append(.assistant(Assistant(messageID: record.messageID, model: record.model)))
+            index = assistants.count
+            assistants.append(Assistant(messageID: record.messageID, model: record.model))
+            messages.append(.assistant(index))
             if let id = record.messageID { remember(id, at: index) }
         }
         if let id = record.messageID { lastAssistant = (id, index) }
-        guard case .assistant(var message) = messages[index] else { return }
-        // The message leaves the array while it grows, so its arrays have
-        // one owner and are appended to in place rather than copied.
-        messages[index] = Self.placeholder
         for block in record.blocks {
             switch block {
-            case .text(let span): message.texts.append(span)
-            case .thinking(let span): message.thinking.append(span)
+            case .text(let span): assistants[index].texts.append(span)
+            case .thinking(let span): assistants[index].thinking.append(span)
             case .toolUse(let id, let name, let input):
-                message.calls.append(calls.count)
+                assistants[index].calls.append(calls.count)
                 calls.append(Call(id: id, name: name, input: input))
             }
         }
-        messages[index] = .assistant(message)
     }
-
-    private static let placeholder = Message.tool(call: -1, content: nil, isError: false)
 
     private func messageIndex(of id: ShortID) -> Int? {
         if messageIDs.count < Self.listedIDs {
@@ -131,7 +128,7 @@ struct DraftTurn {
     /// The messages that are emitted, in order.
     private var emitted: [Message] {
         messages.filter {
-            if case .assistant(let a) = $0 { return a.isEmitted }
+            if case .assistant(let k) = $0 { return assistants[k].isEmitted }
             return true
         }
     }
@@ -144,9 +141,9 @@ struct DraftTurn {
             switch message {
             case .tool:
                 return .noAnswer
-            case .assistant(let a):
-                guard a.isEmitted else { continue }
-                return !a.texts.isEmpty && a.calls.isEmpty ? .complete : .noAnswer
+            case .assistant(let k):
+                guard assistants[k].isEmitted else { continue }
+                return !assistants[k].texts.isEmpty && assistants[k].calls.isEmpty ? .complete : .noAnswer
             }
         }
         return .noAnswer
@@ -158,7 +155,8 @@ struct DraftTurn {
                      startedAt, lastTimestamp].compactMap { $0 }
         for message in kept {
             switch message {
-            case .assistant(let a):
+            case .assistant(let k):
+                let a = assistants[k]
                 if let model = a.model { spans.append(model) }
                 spans += a.texts
                 spans += a.thinking
@@ -177,8 +175,8 @@ struct DraftTurn {
         decoder.prefetch(spans(of: kept))
         var position = [Int](repeating: -1, count: calls.count)
         var next = 0
-        for case .assistant(let a) in kept {
-            for call in a.calls {
+        for case .assistant(let k) in kept {
+            for call in assistants[k].calls {
                 position[call] = next
                 next += 1
             }
@@ -191,7 +189,8 @@ struct DraftTurn {
         var errors = 0
         for message in kept {
             switch message {
-            case .assistant(let a):
+            case .assistant(let k):
+                let a = assistants[k]
                 if !sawAssistant {
                     sawAssistant = true
                     model = try decoder.string(a.model)
