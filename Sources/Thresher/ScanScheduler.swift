@@ -9,9 +9,10 @@ import ThresherScan
 /// finishes a file's last unit runs phase 2 for it. The writer takes results
 /// strictly in file order, so output never depends on timing or the number
 /// of workers. Workers stay at most `window` files and `byteBudget` bytes
-/// of input ahead of the writer (summaries and examples held for files not
-/// yet written grow with those bytes), which bounds memory whatever the
-/// archive's size; the file the writer waits for may always proceed.
+/// of input ahead of the file the writer waits for (summaries and examples
+/// held for files not yet written grow with those bytes), which bounds
+/// memory whatever the archive's size; the file the writer waits for may
+/// always proceed.
 final class ScanScheduler: @unchecked Sendable {
     private let condition = NSCondition()
     private let files: [FileScan]
@@ -43,7 +44,7 @@ final class ScanScheduler: @unchecked Sendable {
         self.files = scans
         self.units = units
         results = Array(repeating: nil, count: tasks.count)
-        window = max(4, configuration.jobs * 4)
+        window = max(16, configuration.jobs * 8)
         byteBudget = configuration.inFlightBudget
         claimedBytes = Array(repeating: 0, count: tasks.count)
     }
@@ -133,10 +134,14 @@ final class ScanScheduler: @unchecked Sendable {
     /// The phase totals, read once the last result was taken.
     var stageTotals: (scan: Double, assemble: Double) { locked { phaseSeconds } }
 
-    /// Called with the lock held.
+    /// Called with the lock held. The bytes of the file the writer waits
+    /// for are not counted: it is taken as soon as it is done, and a file
+    /// larger than the budget would otherwise leave every other worker
+    /// idle while one worker runs its phase 2.
     private func mayClaim(_ unit: WorkUnit) -> Bool {
         if unit.file == writerPosition { return true }
-        return unit.file < writerPosition + window && bytesInFlight + (unit.end - unit.start) <= byteBudget
+        let ahead = bytesInFlight - (writerPosition < claimedBytes.count ? claimedBytes[writerPosition] : 0)
+        return unit.file < writerPosition + window && ahead + (unit.end - unit.start) <= byteBudget
     }
 
     private func locked<T>(_ body: () -> T) -> T {
