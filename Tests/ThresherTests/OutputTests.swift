@@ -134,6 +134,10 @@ import ThresherExtract
             { $0.jobs = 3; $0.unitSize = 700 },
             { $0.jobs = 2; $0.unitSize = 1; $0.readMethod = .mmap; $0.chunkSize = 64 },
             { $0.readMethod = .read; $0.chunkSize = 7 },
+            // In-flight budgets smaller than one file, and than two: only
+            // the file the writer waits for runs, or it and one more.
+            { $0.jobs = 3; $0.unitSize = 700; $0.inFlightBudget = 1 },
+            { $0.jobs = 2; $0.unitSize = 700; $0.inFlightBudget = 2_500 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
