@@ -27,7 +27,8 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize: Int = LineReader.defaultChunkSize
     /// Bytes per work unit: big files are split so all cores share them.
     public var unitSize: Int64 = 32 << 20
-    /// Input bytes workers may run ahead of the writer (bounds memory).
+    /// Input bytes workers may run ahead of the file the writer waits for
+    /// (bounds memory; that file's own bytes do not count).
     public var inFlightBudget: Int64 = 192 << 20
 
     /// Called on the writer thread after each file (for a progress display).
