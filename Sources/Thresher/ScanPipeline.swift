@@ -64,6 +64,9 @@ public struct ScanPipeline {
             configuration.progress?(ScanProgress(
                 filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
                 bytesTotal: bytesTotal, seconds: Self.seconds(clock.now - started)))
+            // Dedup and compression hold a core token like the workers (see ScanScheduler).
+            scheduler.takeCore()
+            defer { scheduler.releaseCore() }
             let writeStarted = clock.now
             defer { writeTime += clock.now - writeStarted }
             report.filesRead += 1
@@ -102,10 +105,11 @@ public struct ScanPipeline {
                 }
             }
         }
-        let finishStarted = clock.now
-        let written = try shards.finish()
-        let writtenRecords = try records.finish()
-        writeTime += clock.now - finishStarted
+        let (written, writtenRecords) = try scheduler.busy {
+            let finishStarted = clock.now
+            defer { writeTime += clock.now - finishStarted }
+            return (try shards.finish(), try records.finish())
+        }
         report.shardsWritten = written.map(\.name)
         report.callsPerServer = perServer.pairs
         report.callsPerTool = perTool.pairs

@@ -138,6 +138,9 @@ import ThresherExtract
             // the file the writer waits for runs, or it and one more.
             { $0.jobs = 3; $0.unitSize = 700; $0.inFlightBudget = 1 },
             { $0.jobs = 2; $0.unitSize = 700; $0.inFlightBudget = 2_500 },
+            // One core token shared by the worker and the writer, handed
+            // over at every unit.
+            { $0.jobs = 1; $0.unitSize = 700; $0.inFlightBudget = 1 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
