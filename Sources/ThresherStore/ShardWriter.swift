@@ -46,7 +46,7 @@ public final class ShardWriter {
         var records = 0
         var bytes: Int64 = 0
         var uncompressed: Int64 = 0
-        /// Lines waiting to be compressed, in batches for fewer C calls.
+        /// Small lines waiting to be compressed, in batches for fewer C calls.
         var pending: [UInt8] = []
 
         init(name: String, file: OutputFile, compressor: Compressor) {
@@ -85,13 +85,22 @@ public final class ShardWriter {
             try closeCurrent()
         }
         let shard = try current ?? openNext()
-        shard.pending.append(contentsOf: line)
-        if shard.pending.count >= Self.batchSize { try flush(shard) }
+        if line.count >= Self.directSize {
+            // Big enough to be worth its own call: no copy into the batch.
+            if !shard.pending.isEmpty { try flush(shard) }
+            try shard.emit(try line.withUnsafeBytes { try shard.compressor.compress($0) })
+        } else {
+            shard.pending.append(contentsOf: line)
+            if shard.pending.count >= Self.batchSize { try flush(shard) }
+        }
         shard.records += 1
         shard.uncompressed += Int64(line.count)
     }
 
     static let batchSize = 1 << 18
+    /// Lines from this size on go to the compressor directly (examples,
+    /// typically; the small lines of example records are batched).
+    static let directSize = 4 << 10
 
     private func flush(_ shard: OpenShard, final: Bool = false) throws {
         try shard.emit(try shard.pending.withUnsafeBytes { try shard.compressor.compress($0, final: final) })

@@ -107,7 +107,8 @@ import ThresherExtract
     @Test(arguments: [Compression.zstd, .gzip])
     func compressedShardsHoldTheSameLines(compression: Compression) throws {
         var t = Transcript()
-        for i in 0..<20 { t.turn("prompt \(i) " + String(repeating: "é", count: i * 50), id: "c\(i)") }
+        // Lines from ~0.5 KiB to ~6 KiB: batched and compressed one by one (ShardWriter.directSize).
+        for i in 0..<20 { t.turn("prompt \(i) " + String(repeating: "é", count: i * 150), id: "c\(i)") }
         let plain = try scan(t)
         let packed = try scan(t) { $0.compression = compression }
         #expect((packed.examples as NSArray) == (plain.examples as NSArray))
