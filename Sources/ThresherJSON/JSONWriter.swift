@@ -5,8 +5,12 @@
 /// Commas are placed automatically: call `key` before each object value.
 public struct JSONWriter: Sendable {
     public var bytes: [UInt8] = []
-    /// Per open container: whether it already holds an item.
-    private var hasItems: [Bool] = []
+    /// Bit d set when the open container at depth d (0: outermost)
+    /// already holds an item: a word, not an array, so that placing a comma
+    /// costs no uniqueness or bounds check.
+    private var itemBits: UInt64 = 0
+    /// Open containers; at most 64 (what thresh writes nests a few deep).
+    private var depth = 0
     private var afterKey = false
 
     public init(capacity: Int = 1024) {
@@ -15,7 +19,8 @@ public struct JSONWriter: Sendable {
 
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
-        hasItems.removeAll(keepingCapacity: true)
+        itemBits = 0
+        depth = 0
         afterKey = false
     }
 
@@ -25,33 +30,30 @@ public struct JSONWriter: Sendable {
             afterKey = false
             return
         }
-        if let last = hasItems.last {
-            if last { bytes.append(UInt8(ascii: ",")) }
-            hasItems[hasItems.count - 1] = true
-        }
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 &<< UInt64(depth &- 1)
+        if itemBits & bit != 0 { bytes.append(UInt8(ascii: ",")) } else { itemBits |= bit }
     }
 
-    public mutating func beginObject() {
+    @inline(__always)
+    private mutating func open(_ bracket: UInt8) {
         separator()
-        bytes.append(UInt8(ascii: "{"))
-        hasItems.append(false)
+        precondition(depth < 64, "JSONWriter nests at most 64 containers")
+        bytes.append(bracket)
+        itemBits &= ~(1 &<< UInt64(depth))
+        depth &+= 1
     }
 
-    public mutating func endObject() {
-        hasItems.removeLast()
-        bytes.append(UInt8(ascii: "}"))
+    @inline(__always)
+    private mutating func close(_ bracket: UInt8) {
+        depth -= 1
+        bytes.append(bracket)
     }
 
-    public mutating func beginArray() {
-        separator()
-        bytes.append(UInt8(ascii: "["))
-        hasItems.append(false)
-    }
-
-    public mutating func endArray() {
-        hasItems.removeLast()
-        bytes.append(UInt8(ascii: "]"))
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A key written as it is: a literal (which must need no escaping).
     /// String literals pick this overload; names only known at run time go
