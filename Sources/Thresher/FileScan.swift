@@ -172,7 +172,7 @@ final class FileScan: @unchecked Sendable {
                 guard let summary = summaries[index] else { continue }
                 summaries[index] = nil
                 for record in summary.records {
-                    try assembler.feed(record, line: lineBase + record.line + 1)
+                    try assembler.feed(record, of: summary, line: lineBase + record.line + 1)
                 }
                 result.counters.merge(summary.counters, lineBase: lineBase)
                 lineBase += summary.counters.lines

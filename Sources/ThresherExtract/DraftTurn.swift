@@ -67,7 +67,7 @@ struct DraftTurn {
 
     /// Adds an assistant record's blocks: to the message with the same id if
     /// the turn has one (also across tool results), else to a new message.
-    mutating func add(_ record: AssistantRecord) {
+    mutating func add(_ record: AssistantRecord, blocks: ArraySlice<AssistantBlock>) {
         let index: Int
         if let id = record.messageID, let last = lastAssistant, last.id == id {
             index = last.index
@@ -80,7 +80,7 @@ struct DraftTurn {
             if let id = record.messageID { remember(id, at: index) }
         }
         if let id = record.messageID { lastAssistant = (id, index) }
-        for block in record.blocks {
+        for block in blocks {
             switch block {
             case .text(let span): assistants[index].texts.append(span)
             case .thinking(let span): assistants[index].thinking.append(span)
@@ -111,7 +111,7 @@ struct DraftTurn {
 
     /// Pairs each result with the first call of that id still unanswered;
     /// returns how many blocks were orphans.
-    mutating func addResults(_ blocks: [ToolResultBlock]) -> Int {
+    mutating func addResults(_ blocks: ArraySlice<ToolResultBlock>) -> Int {
         var orphans = 0
         for block in blocks {
             guard let id = block.toolUseID,

@@ -77,11 +77,11 @@ struct RecordReader {
            knownType == Self.userType || knownType == Self.assistantType {
             let m = fields(of: message)
             if knownType == Self.userType {
-                event = userEvent(message: m, fields: f)
+                event = userEvent(message: m, fields: f, into: &unit)
             } else if isTrue(f.isApiErrorMessage) || m.model.map({ tape.stringEquals($0, "<synthetic>", in: bytes) }) == true {
                 unit.counters.ignoredSyntheticAssistant += 1
             } else {
-                event = .assistant(assistantRecord(message: m))
+                event = .assistant(assistantRecord(message: m, into: &unit))
             }
         }
         unit.records.append(RecordSummary(
@@ -92,18 +92,18 @@ struct RecordReader {
 
     // MARK: - User records
 
-    private func userEvent(message: ObjectFields, fields f: Fields) -> RecordEvent {
+    private func userEvent(message: ObjectFields, fields f: Fields, into unit: inout UnitSummary) -> RecordEvent {
         guard let content = message.content else { return .none }
         if tape[content].kind == .array {
-            var results: [ToolResultBlock] = []
+            let first = unit.toolResults.count
             for element in tape.elements(of: content) where tape[element].kind == .object {
                 let block = fields(of: element)
                 guard let type = blockType(block), textIs(type, "tool_result") else { continue }
-                results.append(ToolResultBlock(
+                unit.toolResults.append(ToolResultBlock(
                     toolUseID: block.toolUseID.flatMap(shortID), content: block.content.map(span),
                     isError: isTrue(block.isError)))
             }
-            if !results.isEmpty { return .toolResults(results) }
+            if unit.toolResults.count > first { return .toolResults(Int32(first)..<Int32(unit.toolResults.count)) }
         }
         if isTrue(f.isMeta) || isTrue(f.isCompactSummary) || isTrue(f.isVisibleInTranscriptOnly) { return .none }
         switch UserContent.classify(pieces(of: content)) {
@@ -139,33 +139,38 @@ struct RecordReader {
 
     // MARK: - Assistant records
 
-    private func assistantRecord(message: ObjectFields) -> AssistantRecord {
-        var record = AssistantRecord(messageID: message.id.flatMap(shortID), model: message.model.map(span), blocks: [])
-        guard let content = message.content else { return record }
+    private func assistantRecord(message: ObjectFields, into unit: inout UnitSummary) -> AssistantRecord {
+        let first = Int32(unit.assistantBlocks.count)
+        if let content = message.content { appendBlocks(of: content, to: &unit.assistantBlocks) }
+        return AssistantRecord(messageID: message.id.flatMap(shortID), model: message.model.map(span),
+                               blocks: first..<Int32(unit.assistantBlocks.count))
+    }
+
+    /// The blocks of an assistant message's `content` that turns use.
+    private func appendBlocks(of content: Int, to blocks: inout [AssistantBlock]) {
         switch tape[content].kind {
         case .string:
-            if !tape.isWhitespaceOnly(content, in: bytes) { record.blocks.append(.text(span(content))) }
+            if !tape.isWhitespaceOnly(content, in: bytes) { blocks.append(.text(span(content))) }
         case .array:
             for element in tape.elements(of: content) where tape[element].kind == .object {
                 let block = fields(of: element)
                 guard let type = blockType(block) else { continue }
                 if textIs(type, "text") {
                     if let text = block.text, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
-                        record.blocks.append(.text(span(text)))
+                        blocks.append(.text(span(text)))
                     }
                 } else if textIs(type, "tool_use") {
-                    record.blocks.append(.toolUse(
+                    blocks.append(.toolUse(
                         id: block.id.flatMap(shortID), name: block.name.flatMap(string) ?? "", input: block.input.map(span)))
                 } else if options.keepThinking && textIs(type, "thinking") {
                     if let text = block.thinking, tape[text].kind == .string, !tape.isWhitespaceOnly(text, in: bytes) {
-                        record.blocks.append(.thinking(span(text)))
+                        blocks.append(.thinking(span(text)))
                     }
                 }
             }
         default:
             break
         }
-        return record
     }
 
     // MARK: - Helpers

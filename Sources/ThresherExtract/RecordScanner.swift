@@ -4,12 +4,25 @@ import ThresherJSON
 public struct UnitSummary: Sendable {
     /// Records with a `uuid`, in line order.
     public var records: [RecordSummary] = []
+    /// The content blocks of the unit's assistant records and the results
+    /// of its user records, each record holding a range: one array per unit
+    /// rather than an allocation per record.
+    public var assistantBlocks: [AssistantBlock] = []
+    public var toolResults: [ToolResultBlock] = []
     public var counters = ExtractCounters()
     /// Counts of `RecordReader.knownTypes`, kept apart from
     /// `counters.recordsByType` so counting a record hashes nothing.
     var knownTypeCounts = [Int](repeating: 0, count: RecordReader.knownTypes.count)
 
     public init() {}
+
+    public func blocks(of record: AssistantRecord) -> ArraySlice<AssistantBlock> {
+        assistantBlocks[Int(record.blocks.lowerBound)..<Int(record.blocks.upperBound)]
+    }
+
+    public func toolResults(_ range: Range<Int32>) -> ArraySlice<ToolResultBlock> {
+        toolResults[Int(range.lowerBound)..<Int(range.upperBound)]
+    }
 
     /// Moves the known-type counts into `counters.recordsByType`; call once
     /// the unit's last line was scanned.

@@ -42,7 +42,8 @@ public enum RecordEvent: Sendable {
     case interrupt
     /// Shell / local-command output or a task notification: closes the open turn.
     case close
-    case toolResults([ToolResultBlock])
+    /// The record's `tool_result` blocks, in `UnitSummary.toolResults`.
+    case toolResults(Range<Int32>)
     case assistant(AssistantRecord)
 }
 
@@ -66,7 +67,8 @@ public struct ToolResultBlock: Sendable {
 public struct AssistantRecord: Sendable {
     public var messageID: ShortID?
     public var model: ByteSpan?
-    public var blocks: [AssistantBlock]
+    /// The record's blocks, in `UnitSummary.assistantBlocks`.
+    public var blocks: Range<Int32>
 }
 
 public enum AssistantBlock: Sendable {

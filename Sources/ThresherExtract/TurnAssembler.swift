@@ -54,7 +54,8 @@ public struct TurnAssembler {
 
     // MARK: - Feeding records
 
-    public mutating func feed(_ record: RecordSummary, line: Int) throws {
+    /// `unit`: the summary `record` belongs to (it holds the record's blocks).
+    public mutating func feed(_ record: RecordSummary, of unit: UnitSummary, line: Int) throws {
         let stream = place(record)
         guard configuration.includeSidechains || !streams[stream].isSidechain else { return }
         switch record.event {
@@ -67,19 +68,19 @@ public struct TurnAssembler {
             streams[stream].open?.interrupted = true
         case .close:
             try close(stream)
-        case .toolResults(let blocks):
+        case .toolResults(let range):
             guard streams[stream].open != nil else {
-                counters.orphanToolResults += blocks.count
+                counters.orphanToolResults += range.count
                 return
             }
-            counters.orphanToolResults += streams[stream].open!.addResults(blocks)
+            counters.orphanToolResults += streams[stream].open!.addResults(unit.toolResults(range))
             streams[stream].open!.touch(line: line, timestamp: record.timestamp)
         case .assistant(let assistant):
             guard streams[stream].open != nil else {
                 counters.orphanAssistantRecords += 1
                 return
             }
-            streams[stream].open!.add(assistant)
+            streams[stream].open!.add(assistant, blocks: unit.blocks(of: assistant))
             streams[stream].open!.touch(line: line, timestamp: record.timestamp)
         }
     }

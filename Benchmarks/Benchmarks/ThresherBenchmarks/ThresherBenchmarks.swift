@@ -90,7 +90,7 @@ let benchmarks: @Sendable () -> Void = {
             return bytes
         }
         var assembler = TurnAssembler(configuration: .init(), file: "bench.jsonl", decoder: decoder)
-        for record in unit.records { try assembler.feed(record, line: record.line + 1) }
+        for record in unit.records { try assembler.feed(record, of: unit, line: record.line + 1) }
         _ = try assembler.finish(settled: true)
         blackHole(assembler.examples.count)
     }
