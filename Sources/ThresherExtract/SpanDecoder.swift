@@ -103,6 +103,7 @@ public final class SpanDecoder {
         guard let span else { return Array("{}".utf8) }
         return try withValue(span) { tape, bytes in
             var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)  // canonical text is rarely longer
             tape.writeCanonical(tape.root, in: bytes, to: &out)
             return out
         }
