@@ -11,16 +11,25 @@ struct DraftTurn {
         var hasResult = false
     }
 
+    /// An assistant message: its blocks are in the turn's `pieces`, counted
+    /// here (lists per message cost allocations on every turn, and most
+    /// turns are never emitted).
     struct Assistant {
         var messageID: ShortID?
         var model: ByteSpan?
-        var texts: [ByteSpan] = []
-        var thinking: [ByteSpan] = []
-        /// Indices into `calls`, in block order.
-        var calls: [Int] = []
+        var texts = 0
+        var calls = 0
 
         /// An assistant message with no text and no calls is not emitted.
-        var isEmitted: Bool { !texts.isEmpty || !calls.isEmpty }
+        var isEmitted: Bool { texts > 0 || calls > 0 }
+    }
+
+    /// An assistant message's block, in the order of the turn's records.
+    enum Piece {
+        case text(ByteSpan)
+        case thinking(ByteSpan)
+        /// An index into `calls`.
+        case call(Int)
     }
 
     enum Message {
@@ -37,6 +46,8 @@ struct DraftTurn {
     var messages: [Message] = []
     var assistants: [Assistant] = []
     var calls: [Call] = []
+    /// Every assistant block of the turn with the `assistants` index it belongs to.
+    var pieces: [(owner: Int, piece: Piece)] = []
     var interrupted = false
     var lastLine: Int
     var lastTimestamp: ByteSpan?
@@ -58,6 +69,11 @@ struct DraftTurn {
         self.startedAt = timestamp
         self.lastLine = line
         self.lastTimestamp = timestamp
+        // Room for a typical turn: one allocation each instead of a few doublings.
+        messages.reserveCapacity(16)
+        assistants.reserveCapacity(8)
+        calls.reserveCapacity(8)
+        pieces.reserveCapacity(16)
     }
 
     mutating func touch(line: Int, timestamp: ByteSpan?) {
@@ -82,10 +98,14 @@ struct DraftTurn {
         if let id = record.messageID { lastAssistant = (id, index) }
         for block in blocks {
             switch block {
-            case .text(let span): assistants[index].texts.append(span)
-            case .thinking(let span): assistants[index].thinking.append(span)
+            case .text(let span):
+                pieces.append((index, .text(span)))
+                assistants[index].texts += 1
+            case .thinking(let span):
+                pieces.append((index, .thinking(span)))
             case .toolUse(let id, let name, let input):
-                assistants[index].calls.append(calls.count)
+                pieces.append((index, .call(calls.count)))
+                assistants[index].calls += 1
                 calls.append(Call(id: id, name: name, input: input))
             }
         }
@@ -143,24 +163,34 @@ struct DraftTurn {
                 return .noAnswer
             case .assistant(let k):
                 guard assistants[k].isEmitted else { continue }
-                return !assistants[k].texts.isEmpty && assistants[k].calls.isEmpty ? .complete : .noAnswer
+                return assistants[k].texts > 0 && assistants[k].calls == 0 ? .complete : .noAnswer
             }
         }
         return .noAnswer
     }
 
+    /// Each assistant message's blocks, grouped (`pieces` interleaves them
+    /// when one message's records come between another's).
+    private func piecesByMessage() -> [[Piece]] {
+        var grouped = [[Piece]](repeating: [], count: assistants.count)
+        for (owner, piece) in pieces { grouped[owner].append(piece) }
+        return grouped
+    }
+
     /// Every span `example` decodes for these messages.
-    private func spans(of kept: [Message]) -> [ByteSpan] {
+    private func spans(of kept: [Message], pieces grouped: [[Piece]]) -> [ByteSpan] {
         var spans = [prompt.sessionID, prompt.agentID, prompt.cwd, prompt.gitBranch, prompt.version,
                      startedAt, lastTimestamp].compactMap { $0 }
         for message in kept {
             switch message {
             case .assistant(let k):
-                let a = assistants[k]
-                if let model = a.model { spans.append(model) }
-                spans += a.texts
-                spans += a.thinking
-                spans += a.calls.compactMap { calls[$0].input }
+                if let model = assistants[k].model { spans.append(model) }
+                for piece in grouped[k] {
+                    switch piece {
+                    case .text(let span), .thinking(let span): spans.append(span)
+                    case .call(let call): if let input = calls[call].input { spans.append(input) }
+                    }
+                }
             case .tool(_, let content, _):
                 if let content { spans.append(content) }
             }
@@ -172,11 +202,12 @@ struct DraftTurn {
     /// message list: by message, then by block.
     func example(file: String, sidechain: Bool, decoder: SpanDecoder) throws -> Example {
         let kept = emitted
-        decoder.prefetch(spans(of: kept))
+        let grouped = piecesByMessage()
+        decoder.prefetch(spans(of: kept, pieces: grouped))
         var position = [Int](repeating: -1, count: calls.count)
         var next = 0
         for case .assistant(let k) in kept {
-            for call in assistants[k].calls {
+            for case .call(let call) in grouped[k] {
                 position[call] = next
                 next += 1
             }
@@ -190,15 +221,24 @@ struct DraftTurn {
         for message in kept {
             switch message {
             case .assistant(let k):
-                let a = assistants[k]
                 if !sawAssistant {
                     sawAssistant = true
-                    model = try decoder.string(a.model)
+                    model = try decoder.string(assistants[k].model)
                 }
-                let text = try a.texts.isEmpty ? nil : JSONText.joined(a.texts.map { try decoder.requiredText($0) }, separator: "\n\n")
-                let reasoning = try a.thinking.isEmpty ? nil : JSONText.joined(a.thinking.map { try decoder.requiredText($0) }, separator: "\n\n")
+                var texts: [JSONText] = []
+                var thinking: [JSONText] = []
+                var callIndices: [Int] = []
+                for piece in grouped[k] {
+                    switch piece {
+                    case .text(let span): texts.append(try decoder.requiredText(span))
+                    case .thinking(let span): thinking.append(try decoder.requiredText(span))
+                    case .call(let call): callIndices.append(call)
+                    }
+                }
+                let text = texts.isEmpty ? nil : JSONText.joined(texts, separator: "\n\n")
+                let reasoning = thinking.isEmpty ? nil : JSONText.joined(thinking, separator: "\n\n")
                 var callList: [ToolCall] = []
-                for index in a.calls {
+                for index in callIndices {
                     let call = calls[index]
                     let decoded = ToolCall(id: call.id?.string ?? "", name: call.name, arguments: try decoder.arguments(call.input))
                     callList.append(decoded)
