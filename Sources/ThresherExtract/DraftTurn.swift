@@ -181,6 +181,7 @@ struct DraftTurn {
     private func spans(of kept: [Message], pieces grouped: [[Piece]]) -> [ByteSpan] {
         var spans = [prompt.sessionID, prompt.agentID, prompt.cwd, prompt.gitBranch, prompt.version,
                      startedAt, lastTimestamp].compactMap { $0 }
+        if case .span(let text) = prompt.text { spans.append(text) }
         for message in kept {
             switch message {
             case .assistant(let k):
@@ -212,7 +213,11 @@ struct DraftTurn {
                 next += 1
             }
         }
-        var out: [ExampleMessage] = [.user(text: JSONText(prompt.text))]
+        var out: [ExampleMessage] = []
+        switch prompt.text {
+        case .span(let span): out.append(.user(text: try decoder.requiredText(span)))
+        case .decoded(let text): out.append(.user(text: JSONText(text)))
+        }
         var model: String?
         var sawAssistant = false
         var tools: [String] = []

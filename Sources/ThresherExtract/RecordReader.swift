@@ -106,14 +106,42 @@ struct RecordReader {
             if unit.toolResults.count > first { return .toolResults(Int32(first)..<Int32(unit.toolResults.count)) }
         }
         if isTrue(f.isMeta) || isTrue(f.isCompactSummary) || isTrue(f.isVisibleInTranscriptOnly) { return .none }
+        func prompt(_ text: Prompt.Text) -> RecordEvent {
+            .prompt(Prompt(
+                text: text, sessionID: f.sessionId.map(span), agentID: f.agentId.map(span),
+                cwd: f.cwd.map(span), gitBranch: f.gitBranch.map(span), version: f.version.map(span)))
+        }
+        if let piece = lonePiece(of: content), tape[piece].flags & JSONNode.nonMinimalEscape == 0 {
+            switch UserContent.classifyRaw(tape.rawBytes(piece, in: bytes)) {
+            case .dropped: return .none
+            case .interrupt: return .interrupt
+            case .close: return .close
+            case .prompt: return prompt(.span(span(piece)))
+            case .needsDecoding: break
+            }
+        }
         switch UserContent.classify(pieces(of: content)) {
         case .dropped: return .none
         case .interrupt: return .interrupt
         case .close: return .close
-        case .prompt(let text):
-            return .prompt(Prompt(
-                text: text, sessionID: f.sessionId.map(span), agentID: f.agentId.map(span),
-                cwd: f.cwd.map(span), gitBranch: f.gitBranch.map(span), version: f.version.map(span)))
+        case .prompt(let text): return prompt(.decoded(text))
+        }
+    }
+
+    /// The string node that is a user message's only piece: its string
+    /// content, or the text of its one `text` block; nil otherwise.
+    private func lonePiece(of content: Int) -> Int? {
+        switch tape[content].kind {
+        case .string:
+            return content
+        case .array:
+            var elements = tape.elements(of: content).makeIterator()
+            guard let element = elements.next(), elements.next() == nil, tape[element].kind == .object else { return nil }
+            let block = fields(of: element)
+            guard let type = blockType(block), textIs(type, "text"), let text = block.text, tape[text].kind == .string else { return nil }
+            return text
+        default:
+            return nil
         }
     }
 

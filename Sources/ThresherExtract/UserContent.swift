@@ -32,6 +32,49 @@ public enum UserContent {
         return kept.isEmpty ? .dropped : .prompt(kept.count == 1 ? kept[0] : kept.joined(separator: "\n\n"))
     }
 
+    /// What `classify` says of a lone piece, read from its raw JSON string
+    /// body, so that a prompt is not decoded in phase 1 (most turns are
+    /// never emitted). `raw` must hold no `\u` or `\/` escape: the other
+    /// escapes stand for characters that none of the rules' tags and
+    /// prefixes contain, so the tests read the same on raw and decoded text.
+    public enum RawMeaning: Equatable, Sendable {
+        case interrupt
+        case close
+        case dropped
+        /// A prompt whose text is the piece itself.
+        case prompt
+        /// A slash command: its text is rebuilt from the decoded piece.
+        case needsDecoding
+    }
+
+    public static func classifyRaw(_ raw: UnsafeBufferPointer<UInt8>) -> RawMeaning {
+        guard let base = raw.baseAddress else { return .dropped }
+        if startsWith(raw, at: 0, "[Request interrupted by user") { return .interrupt }
+        if firstIndex(of: "<command-name>", in: raw, from: 0) != nil { return .needsDecoding }
+        // Leading SPEC whitespace: a space, or the escapes of tab, LF and CR
+        // (a raw control byte cannot occur in a JSON string).
+        var i = 0
+        while i < raw.count {
+            if base[i] == 0x20 {
+                i += 1
+            } else if base[i] == 0x5C, i + 1 < raw.count,
+                      [UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "r")].contains(base[i + 1]) {
+                i += 2
+            } else {
+                break
+            }
+        }
+        guard i < raw.count else { return .dropped }
+        if closingPrefixes.contains(where: { startsWith(raw, at: i, $0) }) { return .close }
+        if ignoredPrefixes.contains(where: { startsWith(raw, at: i, $0) }) { return .dropped }
+        return .prompt
+    }
+
+    private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ prefix: StaticString) -> Bool {
+        prefix.utf8CodeUnitCount <= bytes.count - i
+            && bytesEqual(bytes.baseAddress! + i, prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+    }
+
     /// Whether `text`, its leading SPEC whitespace skipped, starts with one
     /// of `prefixes`; nil when nothing but whitespace is left. On the bytes,
     /// without a generic prefix test per candidate.
