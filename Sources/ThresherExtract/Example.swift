@@ -95,14 +95,15 @@ extension Example {
     /// The MCP server of a tool name: the text between `mcp__` and the next
     /// `__`; nil for names that are not MCP names.
     public static func mcpServer(of name: String) -> String? {
-        let bytes = Array(name.utf8)
-        guard bytes.starts(with: "mcp__".utf8) else { return nil }
-        let rest = bytes[5...]
-        var i = rest.startIndex
-        while i + 1 < rest.endIndex {
-            if rest[i] == 0x5F && rest[i + 1] == 0x5F { return String(decoding: rest[rest.startIndex..<i], as: UTF8.self) }
-            i += 1
+        // On the name's own UTF-8 (no copy): this runs for every call written.
+        var name = name
+        return name.withUTF8 { bytes -> String? in
+            let prefix: StaticString = "mcp__"
+            guard bytes.count >= 5, bytesEqual(bytes.baseAddress!, prefix.utf8Start, count: 5) else { return nil }
+            var end = 5
+            while end + 1 < bytes.count, !(bytes[end] == 0x5F && bytes[end + 1] == 0x5F) { end += 1 }
+            if end + 1 >= bytes.count { end = bytes.count }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[5..<end]), as: UTF8.self)
         }
-        return String(decoding: rest, as: UTF8.self)
     }
 }

@@ -540,4 +540,13 @@ import Testing
             "num_tool_calls": 4, "num_tool_errors": 2,
         ])
     }
+
+    @Test func mcpServerIsTheTextBetweenThePrefixAndTheNextDoubleUnderscore() {
+        let cases: [(String, String?)] = [
+            ("mcp__github__search_issues", "github"), ("mcp__openroad-mcp__run", "openroad-mcp"), ("mcp__a__b__c", "a"),
+            ("mcp__solo", "solo"), ("mcp__", ""), ("mcp__x", "x"), ("mcp___x", "_x"), ("mcp__é__t", "é"),
+            ("mcp_x__y", nil), ("Bash", nil), ("", nil), ("MCP__a__b", nil),
+        ]
+        for (name, server) in cases { #expect(Example.mcpServer(of: name) == server, "\(name)") }
+    }
 }
