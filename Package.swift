@@ -27,7 +27,7 @@ let package = Package(
         // The SSE2 movemask behind the tokenizer's string scan (header-only).
         .target(name: "CByteMask"),
         .target(name: "ThresherJSON", dependencies: ["CByteMask"]),
-        .target(name: "ThresherExtract", dependencies: ["ThresherJSON"]),
+        .target(name: "ThresherExtract", dependencies: ["ThresherJSON", "CXXHash"]),
         .target(
             name: "ThresherStore",
             dependencies: [

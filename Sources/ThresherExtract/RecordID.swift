@@ -1,18 +1,32 @@
+import CXXHash
+
 /// A record's `uuid` (or `parentUuid`) as a compact key: the canonical
-/// lowercase 8-4-4-4-12 form packed exactly into 128 bits (no allocation),
-/// anything else kept as its text. Two keys are equal exactly when the
-/// strings are.
+/// lowercase 8-4-4-4-12 form packed exactly into 128 bits, anything else
+/// (hand-written or foreign ids, rare) as the XXH3-128 hash of its decoded
+/// text. The key holds no reference, so the millions of record summaries
+/// copy and free as plain bytes. Two keys are equal exactly when the
+/// strings are, but for a 128-bit hash collision between two odd ids of
+/// one file (the odds the dedup key already accepts).
 public enum RecordID: Hashable, Sendable {
     case packed(UInt64, UInt64)
-    case text(String)
+    case hashed(UInt64, UInt64)
+
+    /// The key of a decoded id: packed when canonical, else hashed.
+    init(decoded bytes: UnsafeBufferPointer<UInt8>) {
+        if let packed = Self.packed(bytes) {
+            self = packed
+        } else {
+            let hash = XXH3_128bits(bytes.baseAddress, bytes.count)
+            self = .hashed(hash.high64, hash.low64)
+        }
+    }
 
     /// A packed uuid hashes as one word, its halves folded: uuid bits are
     /// random already, so this spreads keys as well for half the hashing
     /// (two uuids per record go through the stream map).
     public func hash(into hasher: inout Hasher) {
         switch self {
-        case .packed(let high, let low): hasher.combine(high ^ low)
-        case .text(let text): hasher.combine(text)
+        case .packed(let high, let low), .hashed(let high, let low): hasher.combine(high ^ low)
         }
     }
 

@@ -81,7 +81,9 @@ struct RecordReader {
             } else if isTrue(f.isApiErrorMessage) || m.model.map({ tape.stringEquals($0, "<synthetic>", in: bytes) }) == true {
                 unit.counters.ignoredSyntheticAssistant += 1
             } else {
-                event = .assistant(assistantRecord(message: m, into: &unit))
+                let record = assistantRecord(message: m, into: &unit)
+                event = .assistant(Int32(unit.assistants.count))
+                unit.assistants.append(record)
             }
         }
         unit.records.append(RecordSummary(
@@ -107,9 +109,10 @@ struct RecordReader {
         }
         if isTrue(f.isMeta) || isTrue(f.isCompactSummary) || isTrue(f.isVisibleInTranscriptOnly) { return .none }
         func prompt(_ text: Prompt.Text) -> RecordEvent {
-            .prompt(Prompt(
+            unit.prompts.append(Prompt(
                 text: text, sessionID: f.sessionId.map(span), agentID: f.agentId.map(span),
                 cwd: f.cwd.map(span), gitBranch: f.gitBranch.map(span), version: f.version.map(span)))
+            return .prompt(Int32(unit.prompts.count - 1))
         }
         if let piece = lonePiece(of: content), tape[piece].flags & JSONNode.nonMinimalEscape == 0 {
             switch UserContent.classifyRaw(tape.rawBytes(piece, in: bytes)) {
@@ -274,12 +277,12 @@ struct RecordReader {
         a.count == b.utf8CodeUnitCount && bytesEqual(a.baseAddress!, b.utf8Start, count: a.count)
     }
 
-    /// A uuid string as a `RecordID`, without allocating for canonical ones.
+    /// A uuid string as a `RecordID`; decoded first only when it has an
+    /// escape or a non-ASCII byte (plain bytes are their own decoded form).
     private func recordID(_ index: Int) -> RecordID? {
         guard tape[index].kind == .string else { return nil }
-        if tape[index].flags == 0, let packed = RecordID.packed(tape.rawBytes(index, in: bytes)) { return packed }
-        let decoded = tape.decodedBytes(index, in: bytes)
-        return decoded.withUnsafeBufferPointer { RecordID.packed($0) } ?? .text(String(decoding: decoded, as: UTF8.self))
+        if tape[index].flags == 0 { return RecordID(decoded: tape.rawBytes(index, in: bytes)) }
+        return tape.decodedBytes(index, in: bytes).withUnsafeBufferPointer { RecordID(decoded: $0) }
     }
 
     private func shortID(_ index: Int) -> ShortID? {

@@ -9,6 +9,9 @@ public struct UnitSummary: Sendable {
     /// rather than an allocation per record.
     public var assistantBlocks: [AssistantBlock] = []
     public var toolResults: [ToolResultBlock] = []
+    /// The prompts and assistant records events point to.
+    public var prompts: [Prompt] = []
+    public var assistants: [AssistantRecord] = []
     public var counters = ExtractCounters()
     /// Counts of `RecordReader.knownTypes`, kept apart from
     /// `counters.recordsByType` so counting a record hashes nothing.

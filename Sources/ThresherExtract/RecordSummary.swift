@@ -36,15 +36,17 @@ public struct RecordSummary: Sendable {
 public enum RecordEvent: Sendable {
     /// Placed in a stream only (progress, system, dropped user records, …).
     case none
-    /// Boxed: a prompt is rare and large, and every record pays for the widest case.
-    indirect case prompt(Prompt)
+    /// An index into `UnitSummary.prompts` (as for assistant records: the
+    /// event holds no reference, so records copy and free as plain bytes).
+    case prompt(Int32)
     /// `[Request interrupted by user…`: marks the open turn interrupted.
     case interrupt
     /// Shell / local-command output or a task notification: closes the open turn.
     case close
     /// The record's `tool_result` blocks, in `UnitSummary.toolResults`.
     case toolResults(Range<Int32>)
-    case assistant(AssistantRecord)
+    /// An index into `UnitSummary.assistants`.
+    case assistant(Int32)
 }
 
 /// A user prompt (slash-command prompts included) with its record's metadata.

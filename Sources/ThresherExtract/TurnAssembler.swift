@@ -63,7 +63,8 @@ public struct TurnAssembler {
             break
         case .prompt(let prompt):
             try close(stream)
-            streams[stream].open = DraftTurn(prompt: prompt, line: line, offset: record.lineOffset, timestamp: record.timestamp)
+            streams[stream].open = DraftTurn(
+                prompt: unit.prompts[Int(prompt)], line: line, offset: record.lineOffset, timestamp: record.timestamp)
         case .interrupt:
             streams[stream].open?.interrupted = true
         case .close:
@@ -75,11 +76,12 @@ public struct TurnAssembler {
             }
             counters.orphanToolResults += streams[stream].open!.addResults(unit.toolResults(range))
             streams[stream].open!.touch(line: line, timestamp: record.timestamp)
-        case .assistant(let assistant):
+        case .assistant(let index):
             guard streams[stream].open != nil else {
                 counters.orphanAssistantRecords += 1
                 return
             }
+            let assistant = unit.assistants[Int(index)]
             streams[stream].open!.add(assistant, blocks: unit.blocks(of: assistant))
             streams[stream].open!.touch(line: line, timestamp: record.timestamp)
         }

@@ -59,4 +59,19 @@ import Testing
             #expect(packed(text) == .packed(expected.0, expected.1), "\(text)")
         }
     }
+
+    @Test func otherIdsAreKeyedByTheirTextBytes() {
+        func key(_ text: String) -> RecordID { Array(text.utf8).withUnsafeBufferPointer { RecordID(decoded: $0) } }
+        let lower = "0123abcd-ef01-2345-6789-abcdef012345"
+        #expect(key(lower) == packed(lower))
+        // Uppercase hex is another string: hashed, not equal to the packed lowercase id.
+        guard case .hashed = key(lower.uppercased()) else { Issue.record("uppercase uuid packed"); return }
+        #expect(key(lower.uppercased()) != key(lower))
+        let odd = ["u1", "u2", "", "a-much-longer-identifier-than-a-uuid-0001", "é", "e\u{301}"]
+        for (i, a) in odd.enumerated() {
+            for (j, b) in odd.enumerated() { #expect((key(a) == key(b)) == (i == j), "\(a) vs \(b)") }
+        }
+        // Decomposed and precomposed forms are different bytes, so different ids (String == would merge them).
+        #expect(key("\u{E9}") != key("e\u{301}"))
+    }
 }
