@@ -65,6 +65,14 @@ public final class SpanDecoder {
     /// The decoded string at `span`, or nil when the value is not a string.
     public func string(_ span: ByteSpan?) throws -> String? {
         guard let span else { return nil }
+        if span.kind == .string && span.flags & JSONNode.escaped == 0 {
+            // No escapes (ids, paths, timestamps, models): the body is the
+            // text, repaired if not UTF-8; no parse, as for `text`.
+            return try source.withBytes(span) { buffer in
+                guard buffer.count >= 2, buffer.first == 0x22, buffer.last == 0x22 else { throw ChangedError(span: span) }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), as: UTF8.self)
+            }
+        }
         return try withValue(span) { tape, bytes in
             tape[tape.root].kind == .string ? tape.decodeString(tape.root, in: bytes) : nil
         }
