@@ -101,8 +101,11 @@ struct RecordReader {
             for element in tape.elements(of: content) where tape[element].kind == .object {
                 let block = fields(of: element)
                 guard let type = blockType(block), textIs(type, "tool_result") else { continue }
+                // A one-item array holding a text block reads as that text
+                // (SPEC §4): its string is kept, so phase 2 transcodes it
+                // without parsing the array again.
                 unit.toolResults.append(ToolResultBlock(
-                    toolUseID: block.toolUseID.flatMap(shortID), content: block.content.map(span),
+                    toolUseID: block.toolUseID.flatMap(shortID), content: block.content.map { span(lonePiece(of: $0) ?? $0) },
                     isError: isTrue(block.isError)))
             }
             if unit.toolResults.count > first { return .toolResults(Int32(first)..<Int32(unit.toolResults.count)) }
@@ -131,8 +134,9 @@ struct RecordReader {
         }
     }
 
-    /// The string node that is a user message's only piece: its string
-    /// content, or the text of its one `text` block; nil otherwise.
+    /// The string node that is a user message's (or a tool result's) only
+    /// piece: its string content, or the text of its one `text` block; nil
+    /// otherwise.
     private func lonePiece(of content: Int) -> Int? {
         switch tape[content].kind {
         case .string:

@@ -207,7 +207,7 @@ import Testing
     @Test func resultContentForms() throws {
         var t = Transcript()
         t.user("go")
-        t.assistant("A", (1...7).map { use("c\($0)", "mcp__s__x") })
+        t.assistant("A", (1...11).map { use("c\($0)", "mcp__s__x") })
         t.results([
             ("c1", "plain", nil),
             ("c2", [text("a"), ["type": "image", "source": [:]], ["x": 1], "bare", text("b")], nil),
@@ -216,6 +216,11 @@ import Testing
             ("c5", 12.50, true),
             ("c6", ["k": ["é\n", 1]], "true"),
             ("c7", [], 1),
+            // One-item arrays (phase 1 keeps a lone text block's string as the content).
+            ("c8", [text("solo \"q\" é\n\u{1}")], nil),
+            ("c9", [["type": "text"]], nil),
+            ("c10", [["type": "text", "text": 5]], nil),
+            ("c11", [["type": "image"]], nil),
         ])
         t.assistant("B", [text("done")])
         let run = try scan(t)
@@ -223,6 +228,7 @@ import Testing
         let tools = messages.filter { $0["role"] as? String == "tool" }
         #expect(tools.map { $0["content"] as! String } == [
             "plain", "a\n[image]\n[unknown]\n[unknown]\nb", "", "", "12.5", #"{"k":["é\n",1]}"#, "",
+            "solo \"q\" é\n\u{1}", "", "", "[image]",
         ])
         #expect(run.metadata[0]["num_tool_errors"] as? Int == 1)
     }
