@@ -206,6 +206,8 @@ struct DraftTurn {
         let grouped = piecesByMessage()
         decoder.prefetch(spans(of: kept, pieces: grouped))
         var position = [Int](repeating: -1, count: calls.count)
+        // Each id is written twice (the call and its result): made a String once.
+        let callIDs = calls.map { $0.id?.string ?? "" }
         var next = 0
         for case .assistant(let k) in kept {
             for case .call(let call) in grouped[k] {
@@ -245,7 +247,7 @@ struct DraftTurn {
                 var callList: [ToolCall] = []
                 for index in callIndices {
                     let call = calls[index]
-                    let decoded = ToolCall(id: call.id?.string ?? "", name: call.name, arguments: try decoder.arguments(call.input))
+                    let decoded = ToolCall(id: callIDs[index], name: call.name, arguments: try decoder.arguments(call.input))
                     callList.append(decoded)
                     if !tools.contains(call.name) { tools.append(call.name) }
                     if let server = Example.mcpServer(of: call.name), !servers.contains(server) { servers.append(server) }
@@ -254,7 +256,7 @@ struct DraftTurn {
             case .tool(let call, let content, let isError):
                 if isError { errors += 1 }
                 out.append(.tool(
-                    callID: calls[call].id?.string ?? "", name: calls[call].name, position: position[call],
+                    callID: callIDs[call], name: calls[call].name, position: position[call],
                     content: try decoder.resultContent(content), isError: isError))
             }
         }
