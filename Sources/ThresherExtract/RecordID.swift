@@ -12,13 +12,15 @@ public enum RecordID: Hashable, Sendable {
     case hashed(UInt64, UInt64)
 
     /// The key of a decoded id: packed when canonical, else hashed.
+    @inline(__always)
     init(decoded bytes: UnsafeBufferPointer<UInt8>) {
-        if let packed = Self.packed(bytes) {
-            self = packed
-        } else {
-            let hash = XXH3_128bits(bytes.baseAddress, bytes.count)
-            self = .hashed(hash.high64, hash.low64)
-        }
+        self = Self.packed(bytes) ?? Self.hashed(bytes)
+    }
+
+    @inline(never)
+    private static func hashed(_ bytes: UnsafeBufferPointer<UInt8>) -> RecordID {
+        let hash = XXH3_128bits(bytes.baseAddress, bytes.count)
+        return .hashed(hash.high64, hash.low64)
     }
 
     /// A packed uuid hashes as one word, its halves folded: uuid bits are
