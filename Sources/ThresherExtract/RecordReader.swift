@@ -40,7 +40,7 @@ struct RecordReader {
         var version: Int?
     }
 
-    func summarize(line: Int, lineOffset: Int64, into unit: inout UnitSummary) {
+    func summarize(line: Int, lineOffset: Int64, into unit: inout UnitSummary, lastUUID: inout LastUUID) {
         var f = Fields()
         for (key, value) in tape.members(of: tape.root) {
             withText(key) { name in
@@ -71,6 +71,13 @@ struct RecordReader {
             unit.counters.recordsByType[name, default: 0] += 1
         }
         guard let uuidIndex = f.uuid, let uuid = recordID(uuidIndex) else { return }
+        // The parent, looked up against the previous record's uuid before
+        // this one is remembered in its place.
+        let parentUuid = f.parentUuid.flatMap { index in
+            (tape[index].kind == .string && tape[index].flags == 0 ? lastUUID.key(of: tape.rawBytes(index, in: bytes)) : nil)
+                ?? recordID(index)
+        }
+        if tape[uuidIndex].flags == 0 { lastUUID.remember(tape.rawBytes(uuidIndex, in: bytes), as: uuid) }
 
         var event = RecordEvent.none
         if let message = f.message, tape[message].kind == .object,
@@ -88,7 +95,7 @@ struct RecordReader {
         }
         unit.records.append(RecordSummary(
             line: line, lineOffset: lineOffset, uuid: uuid,
-            parentUuid: f.parentUuid.flatMap(recordID), isSidechain: isTrue(f.isSidechain),
+            parentUuid: parentUuid, isSidechain: isTrue(f.isSidechain),
             timestamp: f.timestamp.map(span), event: event))
     }
 

@@ -74,4 +74,22 @@ import Testing
         // Decomposed and precomposed forms are different bytes, so different ids (String == would merge them).
         #expect(key("\u{E9}") != key("e\u{301}"))
     }
+
+    @Test func theLastUUIDIsRecognizedOnlyByAllItsBytes() {
+        let uuid = Array("0123abcd-ef01-2345-6789-abcdef012345".utf8)
+        let id = uuid.withUnsafeBufferPointer { RecordID(decoded: $0) }
+        var last = LastUUID()
+        uuid.withUnsafeBufferPointer { #expect(last.key(of: $0) == nil) }
+        uuid.withUnsafeBufferPointer { last.remember($0, as: id) }
+        uuid.withUnsafeBufferPointer { #expect(last.key(of: $0) == id) }
+        for position in 0..<36 {
+            var other = uuid
+            other[position] = other[position] == 0x30 ? 0x31 : 0x30
+            other.withUnsafeBufferPointer { #expect(last.key(of: $0) == nil, "byte \(position)") }
+        }
+        Array(uuid.dropLast()).withUnsafeBufferPointer { #expect(last.key(of: $0) == nil) }
+        // An id that is not 36 bytes long is not remembered, and forgets the last.
+        Array("u1".utf8).withUnsafeBufferPointer { last.remember($0, as: .hashed(1, 2)) }
+        uuid.withUnsafeBufferPointer { #expect(last.key(of: $0) == nil) }
+    }
 }
