@@ -155,10 +155,11 @@ final class FileScan: @unchecked Sendable {
             recordCount: summaries.reduce(0) { $0 + $1!.records.count })
         var prepared: [PreparedExample] = []
         var writer = JSONWriter(capacity: 1 << 16)
+        let hasher = DedupKey.Hasher()
         let format = configuration.format
         var skipped = 0
         assembler.onExample = { example in
-            if let ready = Self.prepare(example, format: format, writer: &writer) {
+            if let ready = Self.prepare(example, format: format, writer: &writer, hasher: hasher) {
                 prepared.append(ready)
             } else {
                 skipped += 1
@@ -201,13 +202,18 @@ final class FileScan: @unchecked Sendable {
     /// Hashes and formats an example here, on the worker, so the writer
     /// thread only dedups and compresses.
     /// Nil when the format cannot hold the example.
-    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter) -> PreparedExample? {
+    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter,
+                        hasher: DedupKey.Hasher) -> PreparedExample? {
         // One reused writer for the canonical form, the record and the line;
         // what is kept is copied out at its exact size (a shared buffer
         // would be held, capacity and all, until written).
+        // The canonical form is hashed, never kept: its large texts are
+        // hashed where they lie rather than copied into the writer first.
         writer.reset()
-        example.writeCanonicalForm(to: &writer)
-        let key = DedupKey(hashing: writer.bytes)
+        hasher.reset()
+        example.writeCanonicalForm(to: &writer, largeTexts: hasher.update)
+        writer.drain(into: hasher.update)
+        let key = hasher.key
         let id = key.hex
         writer.reset()
         ExampleRecord.write(example, id: id, besides: format, to: &writer)

@@ -63,16 +63,31 @@ extension Example {
 
     /// Appends the canonical form to `w` (a reused writer: no buffer per example).
     public func writeCanonicalForm(to w: inout JSONWriter) {
+        writeCanonicalForm(to: &w, largeTexts: nil)
+    }
+
+    /// The canonical form with texts of 1 KiB or more handed to `largeTexts`
+    /// in place instead of copied into `w` (see `JSONWriter.drain`): for a
+    /// caller that only hashes the form, which then takes the bytes `w`
+    /// holds at the end as the rest.
+    public func writeCanonicalForm(to w: inout JSONWriter, largeTexts: ((UnsafeRawBufferPointer) -> Void)?) {
+        func text(_ value: JSONText) {
+            if let largeTexts, value.escaped.count >= 1024 {
+                w.text(value, drainingInto: largeTexts)
+            } else {
+                w.text(value)
+            }
+        }
         w.beginArray()
         for message in messages {
             w.beginArray()
             switch message {
-            case .user(let text):
+            case .user(let value):
                 w.string("u")
-                w.text(text)
-            case .assistant(let text, let calls, _):
+                text(value)
+            case .assistant(let value, let calls, _):
                 w.string("a")
-                if let text { w.text(text) } else { w.null() }
+                if let value { text(value) } else { w.null() }
                 w.beginArray()
                 for call in calls {
                     w.beginArray()
@@ -84,7 +99,7 @@ extension Example {
             case .tool(_, _, let position, let content, let isError):
                 w.string("t")
                 w.int(position)
-                w.text(content)
+                text(content)
                 w.bool(isError)
             }
             w.endArray()

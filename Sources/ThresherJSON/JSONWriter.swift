@@ -127,6 +127,24 @@ public struct JSONWriter: Sendable {
         bytes.append(0x22)
     }
 
+    /// Hands the bytes written so far to `sink` and removes them; the open
+    /// containers stay open. For a consumer that streams the text (a hash)
+    /// instead of keeping it.
+    public mutating func drain(into sink: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes(sink)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// `text(value)`, its body handed to `sink` where it lies, after what
+    /// was written before it (see `drain`), instead of copied in.
+    public mutating func text(_ value: JSONText, drainingInto sink: (UnsafeRawBufferPointer) -> Void) {
+        separator()
+        bytes.append(0x22)
+        drain(into: sink)
+        value.escaped.withUnsafeBytes(sink)
+        bytes.append(0x22)
+    }
+
     /// A string value holding the bytes of `json` (JSON inside a JSON string).
     public mutating func string(json: [UInt8]) {
         separator()

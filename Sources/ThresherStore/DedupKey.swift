@@ -17,6 +17,30 @@ public struct DedupKey: Hashable, Sendable {
         self.init(high: hash.high64, low: hash.low64)
     }
 
+    /// The same hash fed in pieces (`DedupKey.Hasher`): equal to
+    /// `init(hashing:)` over the pieces joined.
+    public final class Hasher {
+        private let state: OpaquePointer
+
+        public init() {
+            state = XXH3_createState()
+            XXH3_128bits_reset(state)
+        }
+
+        deinit { XXH3_freeState(state) }
+
+        public func reset() { XXH3_128bits_reset(state) }
+
+        public func update(_ bytes: UnsafeRawBufferPointer) {
+            XXH3_128bits_update(state, bytes.baseAddress, bytes.count)
+        }
+
+        public var key: DedupKey {
+            let hash = XXH3_128bits_digest(state)
+            return DedupKey(high: hash.high64, low: hash.low64)
+        }
+    }
+
     /// Big-endian hex of high then low 64 bits (XXH128's canonical order).
     public var hex: String {
         func pad(_ value: UInt64) -> String {

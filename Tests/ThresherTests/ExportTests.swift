@@ -54,6 +54,22 @@ import ThresherStore
         }
     }
 
+    /// The id hashes texts of 1 KiB or more where they lie (streamed) and
+    /// the rest from the writer: it must equal the hash of the whole form.
+    @Test func idsOfLargeTextsAreTheHashOfTheCanonicalForm() throws {
+        var t = Transcript()
+        t.user(String(repeating: "a long prompt, \"quoted\" é\n", count: 120))
+        t.assistant("A", [text(String(repeating: "thinking aloud ", count: 90)), use("c1", "mcp__s__x", ["q": String(repeating: "x", count: 2000)])])
+        t.results([("c1", String(repeating: "result line\n", count: 200), nil)])
+        t.assistant("B", [text("short answer")])
+        let run = try scan(t)
+        let records = try Decompressor.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/state/model/part-00000.record.jsonl.zst"))), .zstd)
+        let line = Array(try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")).dropLast())
+        let (id, example) = try ExampleRecord.decode(delta: Array(records.dropLast()), line: line, argumentsAsString: true)
+        #expect(DedupKey(hashing: example.canonicalForm()).hex == id)
+        #expect(example.canonicalForm().count > 5_000)
+    }
+
     @Test(arguments: [OutputFormat.openai, .messages], OutputFormat.allCases)
     func exportFromDeltaRecordsKeepsWhatTheLinesDrop(source: OutputFormat, format: OutputFormat) throws {
         let dir = TemporaryDirectory()
