@@ -271,7 +271,7 @@ final class PReadSpans: SpanSource {
         }
         let length = Int(high - low)
         guard length <= Self.maxWindow, length - total <= Self.bytesPerCall * (spans.count - 1) else { return }
-        if window.count < length { window = [UInt8](repeating: 0, count: min(max(length, window.count * 2), Self.maxWindow)) }
+        if window.count < length { window = Self.uninitialized(min(max(length, window.count * 2), Self.maxWindow)) }
         // A short read (the file shrank) leaves no window: each span is then read, and fails, on its own.
         guard (try? readFully(into: &window, count: length, at: low)) == true else { return }
         windowStart = low
@@ -285,11 +285,17 @@ final class PReadSpans: SpanSource {
                 try body(UnsafeBufferPointer(rebasing: $0[Int(offset)..<Int(offset) + span.length]))
             }
         }
-        if buffer.count < span.length { buffer = [UInt8](repeating: 0, count: max(span.length, buffer.count * 2)) }
+        if buffer.count < span.length { buffer = Self.uninitialized(max(span.length, buffer.count * 2)) }
         guard try readFully(into: &buffer, count: span.length, at: span.offset) else {
             throw SpanDecoder.ChangedError(span: span)
         }
         return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<span.length])) }
+    }
+
+    /// A buffer `pread` fills before anything reads it: not zeroed first
+    /// (windows reach megabytes, and each file's reader starts afresh).
+    private static func uninitialized(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Reads `count` bytes at `offset` into the start of `target`; false
