@@ -38,7 +38,11 @@ public struct WorkUnit: Sendable, Equatable {
                 throw SystemError("read", path: path)
             }
             if got == 0 { return limit }
-            if let newline = buffer[0..<got].firstIndex(of: 0x0A) { return offset + Int64(newline) + 1 }
+            // memchr: the line running into the unit may be megabytes long.
+            let newline = buffer.withUnsafeBytes { raw in
+                memchr(raw.baseAddress!, 0x0A, got).map { $0 - UnsafeMutableRawPointer(mutating: raw.baseAddress!) }
+            }
+            if let newline { return offset + Int64(newline) + 1 }
             offset += Int64(got)
         }
         return limit
