@@ -68,10 +68,7 @@ public final class SpanDecoder {
         if span.kind == .string && span.flags & JSONNode.escaped == 0 {
             // No escapes (ids, paths, timestamps, models): the body is the
             // text, repaired if not UTF-8; no parse, as for `text`.
-            return try source.withBytes(span) { buffer in
-                guard buffer.count >= 2, buffer.first == 0x22, buffer.last == 0x22 else { throw ChangedError(span: span) }
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), as: UTF8.self)
-            }
+            return try withStringBody(span) { String(decoding: $0, as: UTF8.self) }
         }
         return try withValue(span) { tape, bytes in
             tape[tape.root].kind == .string ? tape.decodeString(tape.root, in: bytes) : nil
@@ -92,12 +89,17 @@ public final class SpanDecoder {
     }
 
     private func appendText(_ span: ByteSpan, to out: inout [UInt8]) throws {
-        let ok = try source.withBytes(span) { buffer in
-            // The quotes are still there, or the file changed under us.
-            guard buffer.count >= 2, buffer.first == 0x22, buffer.last == 0x22 else { return false }
-            return JSONText.appendTranscoded(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]), flags: span.flags, to: &out)
-        }
+        let ok = try withStringBody(span) { JSONText.appendTranscoded($0, flags: span.flags, to: &out) }
         guard ok else { throw ChangedError(span: span) }
+    }
+
+    /// The bytes between the quotes of the string phase 1 saw at `span`;
+    /// throws if the quotes are gone (the file changed under us).
+    private func withStringBody<T>(_ span: ByteSpan, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        try source.withBytes(span) { buffer in
+            guard buffer.count >= 2, buffer.first == 0x22, buffer.last == 0x22 else { throw ChangedError(span: span) }
+            return try body(UnsafeBufferPointer(rebasing: buffer[1..<buffer.count - 1]))
+        }
     }
 
     /// The string phase 1 saw at `span`; throws if it is no longer one.

@@ -84,11 +84,7 @@ public enum UserContent {
             var i = 0
             while i < bytes.count && String.isSpecWhitespace(bytes[i]) { i += 1 }
             guard i < bytes.count else { return nil }
-            let rest = bytes.count - i
-            return prefixes.contains { prefix in
-                prefix.utf8CodeUnitCount <= rest
-                    && bytesEqual(bytes.baseAddress! + i, prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-            }
+            return prefixes.contains { startsWith(bytes, at: i, $0) }
         }
     }
 
