@@ -7,20 +7,20 @@ import CByteMask
 enum ByteScan {
     /// Index of the first special byte in `p[start..<end]`, or `end`.
     /// `p[0..<end]` must be readable. ORs 0x80 into `highBits` when a byte
-    /// it passed (or one of the few after the hit) is >= 0x80, so callers
-    /// learn conservatively whether the run was all ASCII.
+    /// it passed is >= 0x80, so callers learn whether the run was all ASCII.
     @inline(__always)
     static func firstSpecial(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, highBits: inout UInt8) -> Int {
         var seen = SIMD16<UInt8>(repeating: 0)
         var j = start
         while j &+ 16 <= end {
             let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            seen |= block
             let hits = specials(block)
             if hits != 0 {
-                if bits(seen) != 0 { highBits |= 0x80 }
-                return j &+ hits.trailingZeroBitCount
+                let k = hits.trailingZeroBitCount
+                if bits(seen) | bits(block) & ((1 << k) &- 1) != 0 { highBits |= 0x80 }
+                return j &+ k
             }
+            seen |= block
             j &+= 16
         }
         if bits(seen) != 0 { highBits |= 0x80 }

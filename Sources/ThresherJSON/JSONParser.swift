@@ -228,13 +228,57 @@ struct Cursor {
     }
 
     /// `string()` for the rest: escapes, bodies past 48 bytes, and strings
-    /// near the end of the buffer (escape by escape, the errors with their offsets).
+    /// near the end of the buffer. 64 bytes at a time as bit masks while
+    /// they last (`StringBlock`); the rest, and any block holding an error,
+    /// escape by escape, which reports the error at its offset.
     @inline(never)
     private mutating func longString() throws(JSONSyntaxError) {
         let start = i &+ 1
         var j = start
         var flags: UInt8 = 0
         var high: UInt8 = 0
+        var carry: UInt64 = 0
+        blocks: while j &+ 64 <= n {
+            let block = StringBlock(p + j)
+            let (escaped, carryOut) = StringBlock.escaped(backslashes: block.backslashes, carry: carry)
+            let ends = block.quotes & ~escaped
+            // The bytes of this block inside the string.
+            let inside = ends == 0 ? ~0 : (ends & (0 &- ends)) &- 1
+            if block.hasControl { break blocks }
+            var kinds = StringBlock.plain
+            var unicodes: UInt64 = 0
+            // Escaped quotes and letters `n t r b f` are valid as they are;
+            // the rest (`/`, `u`, errors) one by one.
+            var pending = escaped & inside
+            if pending != 0 { pending &= ~(block.quotes | StringBlock.plainEscapeLetters(p + j)) }
+            while pending != 0 {
+                let k = pending.trailingZeroBitCount
+                let kind = StringBlock.escapeKind(p[j &+ k])
+                kinds &= kind | ~StringBlock.plain
+                kinds |= kind & ~StringBlock.plain
+                unicodes |= UInt64(kind >> 2) << UInt64(k)
+                pending &= pending &- 1
+            }
+            if kinds & StringBlock.plain == 0 { break blocks }
+            while unicodes != 0 {
+                let u = j &+ unicodes.trailingZeroBitCount
+                guard u &+ 4 < n, isHex(p[u &+ 1]), isHex(p[u &+ 2]), isHex(p[u &+ 3]), isHex(p[u &+ 4]) else {
+                    break blocks
+                }
+                unicodes &= unicodes &- 1
+            }
+            if (block.backslashes & inside) | carry != 0 { flags |= JSONNode.escaped }
+            if kinds & StringBlock.rewrite != 0 { flags |= JSONNode.nonMinimalEscape }
+            if block.hasHigh && (ends == 0 || StringBlock.highBits(p + j) & inside != 0) { high = 0x80 }
+            if ends != 0 {
+                j &+= ends.trailingZeroBitCount
+                return try endString(start: start, end: j, flags: flags, high: high)
+            }
+            carry = carryOut
+            j &+= 64
+        }
+        // A block's byte 0 escaped by the previous block: start from its backslash.
+        j &-= Int(carry)
         while true {
             // String bodies are most of a transcript's bytes: skip them 16 at a time.
             j = ByteScan.firstSpecial(p, from: j, to: n, highBits: &high)
@@ -263,10 +307,16 @@ struct Cursor {
                 throw JSONSyntaxError(.invalidEscape, at: j)
             }
         }
-        if high & 0x80 != 0 { flags |= JSONNode.nonASCII }
+        try endString(start: start, end: j, flags: flags, high: high)
+    }
+
+    /// Appends the string `start..<end` (its closing quote at `end`).
+    @inline(__always)
+    private mutating func endString(start: Int, end: Int, flags: UInt8, high: UInt8) throws(JSONSyntaxError) {
         let index = u32(nodeCount)
-        try append(JSONNode(kind: .string, flags: flags, start: u32(start), end: u32(j), next: index &+ 1))
-        i = j &+ 1
+        let flags = high & 0x80 != 0 ? flags | JSONNode.nonASCII : flags
+        try append(JSONNode(kind: .string, flags: flags, start: u32(start), end: u32(end), next: index &+ 1))
+        i = end &+ 1
     }
 
     /// Validates `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -318,6 +368,9 @@ func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 /// bytes, so the conversion needs no check.
 @inline(__always)
 func u32(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
+
+@inline(__always)
+func isHex(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6 }
 
 @inline(__always)
 func hexValue(_ b: UInt8) -> UInt32? {
