@@ -240,11 +240,11 @@ struct Cursor {
         var carry: UInt64 = 0
         blocks: while j &+ 64 <= n {
             let block = StringBlock(p + j)
+            if block.hasControl { break blocks }
             let (escaped, carryOut) = StringBlock.escaped(backslashes: block.backslashes, carry: carry)
             let ends = block.quotes & ~escaped
             // The bytes of this block inside the string.
             let inside = ends == 0 ? ~0 : (ends & (0 &- ends)) &- 1
-            if block.hasControl { break blocks }
             var kinds = StringBlock.plain
             var unicodes: UInt64 = 0
             // Escaped quotes and letters `n t r b f` are valid as they are;
