@@ -23,9 +23,9 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
-        .target(name: "ThresherScan"),
-        // The SSE2 movemask behind the tokenizer's string scan (header-only).
+        // The SSE2 movemask behind the tokenizer's string scan, and memrchr (header-only).
         .target(name: "CByteMask"),
+        .target(name: "ThresherScan", dependencies: ["CByteMask"]),
         .target(name: "ThresherJSON", dependencies: ["CByteMask"]),
         .target(name: "ThresherExtract", dependencies: ["ThresherJSON", "CXXHash"]),
         .target(

@@ -98,13 +98,28 @@ final class FileScan: @unchecked Sendable {
     private func readLines(_ method: ReadMethod, from: Int64, to end: Int64, scanner: inout RecordScanner,
                            into summary: inout UnitSummary, lineIndex: inout Int,
                            configuration: ScanConfiguration) throws -> LineReadResult {
-        try LineReader(method: method, chunkSize: configuration.chunkSize)
-            .forEachLine(fd: fd, path: file.path, range: from..<limit) { line, offset in
+        let reader = LineReader(method: method, chunkSize: configuration.chunkSize)
+        guard configuration.parsesLineEnds else {
+            return try reader.forEachLine(fd: fd, path: file.path, range: from..<limit) { line, offset in
                 guard offset < end else { return false }
                 scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
                 lineIndex += 1
                 return true
             }
+        }
+        return try reader.forEachLine(fd: fd, path: file.path, range: from..<limit, measuring: { bytes, offset in
+            guard offset < end else { return .stop }
+            guard let length = scanner.scanLine(at: bytes, offset: offset, lineIndex: lineIndex, into: &summary) else {
+                return .unknown
+            }
+            lineIndex += 1
+            return .line(length)
+        }) { line, offset in
+            guard offset < end else { return false }
+            scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
+            lineIndex += 1
+            return true
+        }
     }
 
     /// Stores a unit's phase-1 output; returns true when it was the file's

@@ -25,6 +25,10 @@ public struct ScanConfiguration: Sendable {
     /// unmapping the pages costs more than the copy.
     public var readMethod: ReadMethod?
     public var chunkSize: Int = LineReader.defaultChunkSize
+    /// Find a JSON line's end while parsing it rather than by a newline
+    /// search first (`RecordScanner.scanLine`); false: search, then parse
+    /// (what every line `scanLine` declines gets anyway). Tests compare both.
+    public var parsesLineEnds = true
     /// Bytes per work unit: big files are split so all cores share them.
     public var unitSize: Int64 = 32 << 20
     /// Input bytes workers may run ahead of the file the writer waits for

@@ -91,6 +91,28 @@ public struct RecordScanner {
         let reader = RecordReader(tape: tape, bytes: body, fileOffset: offset + Int64(start), options: options)
         reader.summarize(line: lineIndex, lineOffset: offset, into: &unit, lastUUID: &lastUUID)
     }
+
+    /// Scans the line at the start of `bytes` (which run on past it) when
+    /// it is a JSON object line, finding its end while parsing it
+    /// (`JSONParser.parseLine`); returns the line's length without its
+    /// `\n`. Returns nil, having changed nothing, for anything else (a
+    /// line not starting with `{` — blank, indented, after a BOM — or
+    /// malformed, or not ending within `bytes`): the caller then finds the
+    /// line's end and calls `scan`, which reaches the same verdict on every
+    /// line `scanLine` takes.
+    public mutating func scanLine(
+        at bytes: UnsafeBufferPointer<UInt8>, offset: Int64, lineIndex: Int, into unit: inout UnitSummary
+    ) -> Int? {
+        guard let first = bytes.first, first == UInt8(ascii: "{"), bytes.count < Int(UInt32.max),
+              let newline = JSONParser.parseLine(bytes, into: &tape, maxDepth: options.maxDepth) else { return nil }
+        unit.counters.lines += 1
+        // What `scan` parses: the line without one trailing `\r`.
+        let end = newline > 0 && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+        let body = UnsafeBufferPointer(rebasing: bytes[0..<end])
+        let reader = RecordReader(tape: tape, bytes: body, fileOffset: offset, options: options)
+        reader.summarize(line: lineIndex, lineOffset: offset, into: &unit, lastUUID: &lastUUID)
+        return newline
+    }
 }
 
 /// The last record's uuid as written and its key. A record's `parentUuid`

@@ -16,6 +16,37 @@ public enum JSONParser {
         into tape: inout JSONTape,
         maxDepth: Int = defaultMaxDepth
     ) throws(JSONSyntaxError) {
+        _ = try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: false)
+    }
+
+    /// Parses the JSON line at the start of `bytes` (which may run on into
+    /// later lines): one value, then optional spaces, tabs or `\r`, then a
+    /// `\n`, where no `\n` may appear before. Returns the offset of that
+    /// `\n`, having parsed exactly what `parse` would from the bytes before
+    /// it; nil when those bytes are not such a line or no `\n` follows
+    /// within `bytes` (then `tape` is unspecified: find the line's end and
+    /// call `parse` for the verdict). This saves the newline search a
+    /// separate pass would make over every line.
+    public static func parseLine(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        into tape: inout JSONTape,
+        maxDepth: Int = defaultMaxDepth
+    ) -> Int? {
+        do throws(JSONSyntaxError) {
+            return try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: true)
+        } catch {
+            return nil
+        }
+    }
+
+    /// `parse` and `parseLine`: returns where parsing stopped (the end of
+    /// the buffer, or the line's `\n`).
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        into tape: inout JSONTape,
+        maxDepth: Int,
+        endsAtNewline: Bool
+    ) throws(JSONSyntaxError) -> Int {
         tape.count = 0
         guard bytes.count < Int(UInt32.max) else { throw JSONSyntaxError(.tooLong, at: 0) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {
@@ -38,20 +69,21 @@ public enum JSONParser {
         if stack.count < max(maxDepth, 1) { stack = Array(repeating: 0, count: max(maxDepth, 1)) }
         while true {
             let outcome = stack.withUnsafeMutableBufferPointer { stack in
-                nodes.withUnsafeMutableBufferPointer { nodes -> Result<Int, JSONSyntaxError> in
-                    var cursor = Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!)
+                nodes.withUnsafeMutableBufferPointer { nodes -> Result<(count: Int, end: Int), JSONSyntaxError> in
+                    var cursor = Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!,
+                                        endsAtNewline: endsAtNewline)
                     do throws(JSONSyntaxError) {
                         try cursor.run(maxDepth: maxDepth)
-                        return .success(cursor.nodeCount)
+                        return .success((cursor.nodeCount, cursor.i))
                     } catch {
                         return .failure(error)
                     }
                 }
             }
             switch outcome {
-            case .success(let count):
-                tape.count = count
-                return
+            case .success(let parsed):
+                tape.count = parsed.count
+                return parsed.end
             case .failure(let error) where error.reason == .tapeFull:
                 // Room for the whole document at the node density seen so
                 // far (at least double): a huge line is parsed again once
@@ -79,12 +111,17 @@ struct Cursor {
     /// Whether the innermost open container is an object (kept, not
     /// looked up through the stack after every value).
     private var inObject = false
+    /// `parseLine`: a `\n` is not whitespace but the end of the document,
+    /// which must come right after the value (spaces, tabs, `\r` aside).
+    private let endsAtNewline: Bool
 
-    init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>) {
+    init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>,
+         endsAtNewline: Bool = false) {
         self.p = p
         self.n = n
         self.nodes = nodes
         self.stack = stack
+        self.endsAtNewline = endsAtNewline
     }
 
     /// Adds a node; `.tapeFull` (caught by `parse`) when the storage is.
@@ -103,7 +140,7 @@ struct Cursor {
         if i < n && p[i] > 0x20 { return }
         while i < n {
             let b = p[i]
-            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            guard b == 0x20 || (b == 0x0A && !endsAtNewline) || b == 0x0D || b == 0x09 else { return }
             i += 1
         }
     }
@@ -167,6 +204,10 @@ struct Cursor {
             case .afterValue:
                 guard depth > 0 else {
                     skipWhitespace()
+                    if endsAtNewline {
+                        guard i < n, p[i] == 0x0A else { throw JSONSyntaxError(.trailingData, at: i) }
+                        return
+                    }
                     guard i == n else { throw JSONSyntaxError(.trailingData, at: i) }
                     return
                 }

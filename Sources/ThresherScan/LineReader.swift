@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CByteMask
 
 /// How a byte range of a file is brought into memory.
 public enum ReadMethod: String, Sendable, CaseIterable {
@@ -30,6 +31,18 @@ public struct LineReadResult: Sendable, Equatable {
         self.truncated = truncated
         self.stopped = stopped
     }
+}
+
+/// What a `LineReader` caller did with the bytes from a line's start
+/// (see `forEachLine(fd:path:range:measuring:_:)`).
+public enum LineMeasure: Sendable, Equatable {
+    /// It took the line, which is this many bytes long without its `\n`.
+    case line(Int)
+    /// It could not tell where the line ends: the reader finds the `\n`
+    /// and hands the line to `body`.
+    case unknown
+    /// Stop before this line, as when `body` returns false.
+    case stop
 }
 
 /// Splits a byte range of an open file into lines, by either read method.
@@ -62,20 +75,48 @@ public struct LineReader: Sendable {
         fd: Int32, path: String, range: Range<Int64>,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
+        try forEachLine(fd: fd, path: path, range: range, measuring: nil, body)
+    }
+
+    /// `forEachLine`, offering each line first to `measure`, which gets the
+    /// bytes from the line's start to the end of what is in memory (the
+    /// line, perhaps part of it, and perhaps lines after it) and its file
+    /// offset. When it finds the line's end itself (a parser that stops at
+    /// the `\n` after a value), no separate search for the newline is made;
+    /// when it answers `.unknown`, the line goes to `body` as usual.
+    public func forEachLine(
+        fd: Int32, path: String, range: Range<Int64>,
+        measuring measure: (UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure,
+        _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
+    ) throws -> LineReadResult {
+        // Optional closures are escaping; this one is used only during the call.
+        try withoutActuallyEscaping(measure) { measure in
+            try forEachLine(fd: fd, path: path, range: range, measuring: Optional(measure), body)
+        }
+    }
+
+    private func forEachLine(
+        fd: Int32, path: String, range: Range<Int64>,
+        measuring measure: ((UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure)?,
+        _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
+    ) throws -> LineReadResult {
         switch method {
-        case .mmap: return try mappedLines(fd: fd, path: path, range: range, body)
-        case .read: return try readLines(fd: fd, path: path, range: range, body)
+        case .mmap: return try mappedLines(fd: fd, path: path, range: range, measure, body)
+        case .read: return try readLines(fd: fd, path: path, range: range, measure, body)
         }
     }
 
     private func mappedLines(
         fd: Int32, path: String, range: Range<Int64>,
+        _ measure: ((UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure)?,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
         let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
         var lineStart = range.lowerBound
         var searchFrom = range.lowerBound
         var windowLength = Int64(chunkSize)
+        // The current line was offered to `measure`, which could not tell.
+        var measured = false
         while searchFrom < range.upperBound {
             // Map from the page holding the current line's start, far enough
             // to reach past what has been searched already.
@@ -91,7 +132,29 @@ public struct LineReader: Sendable {
             defer { munmap(raw, length) }
             let base = raw.assumingMemoryBound(to: UInt8.self)
             let stopped = try MappingGuard.protect(raw, length: length) { () throws -> Bool in
+            // Just past the window's last newline: `measure` is offered whole
+            // lines only (the rest of the window is a partial line).
+            var complete = lineStart
+            if measure != nil, searchFrom < mapEnd,
+               let hit = thresh_memrchr(base + Int(searchFrom - mapStart), 0x0A, Int(mapEnd - searchFrom)) {
+                complete = mapStart + Int64(UnsafeRawPointer(hit) - UnsafeRawPointer(base)) + 1
+            }
             while searchFrom < mapEnd {
+                if let measure, !measured {
+                    guard lineStart < complete else {
+                        searchFrom = mapEnd
+                        break
+                    }
+                    let lineOffset = Int(lineStart - mapStart)
+                    switch try measure(UnsafeBufferPointer(start: base + lineOffset, count: Int(complete - lineStart)), lineStart) {
+                    case .line(let count):
+                        lineStart += Int64(count) + 1
+                        searchFrom = lineStart
+                        continue
+                    case .stop: return true
+                    case .unknown: measured = true
+                    }
+                }
                 let from = Int(searchFrom - mapStart)
                 guard let hit = memchr(base + from, 0x0A, length - from) else {
                     searchFrom = mapEnd
@@ -104,6 +167,7 @@ public struct LineReader: Sendable {
                 }
                 lineStart = mapStart + Int64(newline) + 1
                 searchFrom = lineStart
+                measured = false
             }
             return false
             }
@@ -126,6 +190,7 @@ public struct LineReader: Sendable {
 
     private func readLines(
         fd: Int32, path: String, range: Range<Int64>,
+        _ measure: ((UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure)?,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
         // No bigger than the range: small files should not cost a full chunk.
@@ -136,10 +201,29 @@ public struct LineReader: Sendable {
         var filled = 0                       // bytes valid in buffer
         var lineStart = 0                    // buffer index of the current line
         var searchFrom = 0                   // buffer index the newline search resumes at
+        var measured = false                 // the current line was offered to `measure`, which could not tell
+        var complete = 0                     // buffer index just past the last newline read (`measure` only)
         var truncated = false
         while true {
             let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
             while searchFrom < filled {
+                if let measure, !measured {
+                    // Whole lines only: past the last newline read is a partial line.
+                    guard lineStart < complete else {
+                        searchFrom = filled
+                        break
+                    }
+                    let offset = bufferOffset + Int64(lineStart)
+                    switch try measure(UnsafeBufferPointer(start: base + lineStart, count: complete - lineStart), offset) {
+                    case .line(let count):
+                        lineStart += count + 1
+                        searchFrom = lineStart
+                        continue
+                    case .stop:
+                        return LineReadResult(endOfLastLine: offset, partialBytes: 0, truncated: false, stopped: true)
+                    case .unknown: measured = true
+                    }
+                }
                 guard let hit = memchr(base + searchFrom, 0x0A, filled - searchFrom) else {
                     searchFrom = filled
                     break
@@ -151,6 +235,7 @@ public struct LineReader: Sendable {
                 }
                 lineStart = newline + 1
                 searchFrom = lineStart
+                measured = false
             }
             let fileOffset = bufferOffset + Int64(filled)
             if fileOffset >= range.upperBound { break }
@@ -160,6 +245,7 @@ public struct LineReader: Sendable {
                 bufferOffset += Int64(lineStart)
                 filled -= lineStart
                 searchFrom -= lineStart
+                complete = max(0, complete - lineStart)
                 lineStart = 0
             }
             if filled == buffer.count {
@@ -177,6 +263,9 @@ public struct LineReader: Sendable {
             if got == 0 {
                 truncated = true
                 break
+            }
+            if measure != nil, let hit = thresh_memrchr(buffer.baseAddress! + filled, 0x0A, got) {
+                complete = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer.baseAddress!) + 1
             }
             filled += got
         }

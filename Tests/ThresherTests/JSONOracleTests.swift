@@ -145,6 +145,40 @@ import Testing
         }
     }
 
+    /// `parseLine` against `parse` of the bytes before the first newline:
+    /// generated documents, valid and corrupted, whose whitespace may hold
+    /// newlines, followed by spaces, `\r`, a newline and another line (or
+    /// nothing). It must take exactly the lines `parse` accepts, ending at
+    /// their newline, with the same tape.
+    @Test func lineParsingAgreesWithParsingTheLine() throws {
+        var r = Random(state: 17)
+        let replacements: [UInt8] = Array("{}[]\":,\\ 0-.eEtfnu\u{1}\nx".utf8) + [0xFF, 0x0A]
+        var taken = 0
+        for round in 0..<6000 {
+            var text = ""
+            Self.generate(&r, depth: 0, into: &text)
+            var bytes = Array(text.utf8)
+            if round % 2 == 1, !bytes.isEmpty { bytes[r.below(bytes.count)] = replacements[r.below(replacements.count)] }
+            bytes += [[], [0x20], [0x0D], [0x20, 0x09, 0x0D]][r.below(4)]
+            if r.chance(90) { bytes += [0x0A] + Array(#"{"next":"line"}"#.utf8) }
+            let newline = bytes.firstIndex(of: 0x0A)
+            var expected: JSONTape?
+            if let newline, case .success(let tape) = parse(Array(bytes[..<newline])) { expected = tape }
+            var tape = JSONTape()
+            let end = bytes.withUnsafeBufferPointer { JSONParser.parseLine($0, into: &tape) }
+            #expect(end == (expected == nil ? nil : newline), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            if let expected, end != nil {
+                taken += 1
+                #expect(tape.count == expected.count)
+                for k in 0..<min(tape.count, expected.count) {
+                    #expect(tape[k].kind == expected[k].kind && tape[k].flags == expected[k].flags
+                            && tape[k].start == expected[k].start && tape[k].end == expected[k].end && tape[k].next == expected[k].next)
+                }
+            }
+        }
+        #expect(taken > 2000, "\(taken) lines taken")
+    }
+
     /// Single-byte corruptions of valid documents: never a crash, and the
     /// verdict agrees with the oracle whenever our parser accepts.
     @Test func corruptedDocumentsNeverCrashAndNeverPassWhenTheOracleRejects() throws {

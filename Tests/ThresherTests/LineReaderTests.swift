@@ -64,6 +64,74 @@ import Glibc
         }
     }
 
+    /// With a measuring callback that takes some lines itself (finding
+    /// their ends on its own) and leaves the others: the same lines at the
+    /// same offsets, and the callback only ever offered whole lines from
+    /// their first byte.
+    @Test(arguments: ReadMethod.allCases, [1, 2, 7, 64, 4096])
+    func measuredLinesMatchTheOracle(method: ReadMethod, chunk: Int) throws {
+        let dir = TemporaryDirectory()
+        for (name, bytes) in Self.cases {
+            if bytes.count > 1 << 20 && chunk < 64 { continue }
+            let path = dir.write(name, bytes)
+            let fd = openForReading(path)
+            defer { close(fd) }
+            var seen: [Line] = []
+            var measured = 0
+            var offeredPartial = false
+            let expected = Self.naiveLines(bytes)
+            let starts = Set(expected.lines.map(\.offset) + [expected.end])
+            let result = try LineReader(method: method, chunkSize: chunk).forEachLine(
+                fd: fd, path: path, range: 0..<Int64(bytes.count),
+                measuring: { available, offset in
+                    guard let newline = available.firstIndex(of: 0x0A) else {
+                        offeredPartial = true
+                        return .unknown
+                    }
+                    #expect(starts.contains(offset), "\(name): offered from \(offset), not a line start")
+                    // Lines of odd length are left to the reader.
+                    guard newline % 2 == 0 else { return .unknown }
+                    measured += 1
+                    seen.append(Line(bytes: Array(available[..<newline]), offset: offset))
+                    return .line(newline)
+                }
+            ) { line, offset in
+                seen.append(Line(bytes: Array(line), offset: offset))
+                return true
+            }
+            #expect(!offeredPartial, "\(name)")
+            #expect(seen == expected.lines, "\(name)")
+            #expect(result.endOfLastLine == expected.end, "\(name)")
+            #expect(result.partialBytes == Int64(bytes.count) - expected.end, "\(name)")
+            if expected.lines.contains(where: { $0.bytes.count % 2 == 0 }) { #expect(measured > 0, "\(name)") }
+        }
+    }
+
+    @Test(arguments: ReadMethod.allCases)
+    func aMeasuringCallbackCanStopTheReading(method: ReadMethod) throws {
+        let dir = TemporaryDirectory()
+        let bytes = Array((0..<5000).map { "line \($0)\n" }.joined().utf8)
+        let path = dir.write("f", bytes)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        var count = 0
+        let result = try LineReader(method: method, chunkSize: 100).forEachLine(
+            fd: fd, path: path, range: 0..<Int64(bytes.count),
+            measuring: { available, offset in
+                guard offset < 20_000 else { return .stop }
+                count += 1
+                return .line(available.firstIndex(of: 0x0A)!)
+            }
+        ) { _, _ in
+            Issue.record("every line was measured")
+            return true
+        }
+        let expected = Self.naiveLines(bytes).lines.filter { $0.offset < 20_000 }
+        #expect(count == expected.count)
+        #expect(result.stopped)
+        #expect(result.endOfLastLine == expected.last!.offset + Int64(expected.last!.bytes.count) + 1)
+    }
+
     @Test(arguments: ReadMethod.allCases)
     func startsMidFileAndStopsWhenAsked(method: ReadMethod) throws {
         let dir = TemporaryDirectory()

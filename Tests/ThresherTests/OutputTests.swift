@@ -142,6 +142,9 @@ import ThresherExtract
             // One core token shared by the worker and the writer, handed
             // over at every unit.
             { $0.jobs = 1; $0.unitSize = 700; $0.inFlightBudget = 1 },
+            // Line ends found by a newline search before parsing.
+            { $0.parsesLineEnds = false },
+            { $0.parsesLineEnds = false; $0.chunkSize = 7; $0.unitSize = 700 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
@@ -208,6 +211,35 @@ import ThresherExtract
         #expect(report["malformed_samples"] as? [String] == ["p/s.jsonl:9: invalid literal at byte 0"])
         #expect((report["turns"] as! [String: Int])["no_answer"] == 1)
         #expect(report["calls_per_mcp_server"] as? [String: Int] == ["srv": 1])
+    }
+}
+
+extension OutputTests {
+    /// Lines of every shape the line parser must hand back to the newline
+    /// search, scanned both ways: the same examples, counters and samples.
+    @Test(arguments: [7, 64, 1 << 20])
+    func findingLineEndsWhileParsingChangesNothing(chunk: Int) throws {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        for i in 0..<6 { t.turn("prompt \(i)", id: "c\(i)", input: ["i": i, "s": String(repeating: "x\\\"\n", count: 40 * i)]) }
+        let plain = t.contents
+        let odd = [
+            "", "   ", "\t", "\r", " " + t.lines[0], t.lines[1] + "\r", t.lines[2] + "  \t ", "{\"a\":", "1}",
+            "[1,2]", "\"text\"", "{\"a\":1} x", "{\"type\":\"user\"\r\r}", "{\"k\":\"\u{1}\"}", "{\"k\":\"\\x\"}",
+            "{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+        ].map { $0 + "\n" }.joined()
+        dir.write("p/bom.jsonl", "\u{FEFF}" + plain + odd)
+        dir.write("p/odd.jsonl", odd + plain + "{\"partial\":")
+        dir.write("p/crlf.jsonl", t.lines.map { $0 + "\r\n" }.joined())
+        let parsed = try rescan(dir) { $0.fresh = true; $0.chunkSize = chunk; $0.compression = .none }
+        let searched = try rescan(dir) { $0.fresh = true; $0.chunkSize = chunk; $0.compression = .none; $0.parsesLineEnds = false }
+        #expect(parsed.report.counters == searched.report.counters)
+        #expect(parsed.report.malformedSamples == searched.report.malformedSamples)
+        #expect(parsed.report.counters.malformedCount >= 2 * 8)
+        #expect(parsed.report.counters.blankLines >= 2 * 4)
+        let shard = "/shards/part-00000.jsonl"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: parsed.out + shard)) == Data(contentsOf: URL(fileURLWithPath: searched.out + shard)))
+        #expect(parsed.report.examplesWritten >= 6)
     }
 }
 
