@@ -79,11 +79,12 @@ public struct LineReader: Sendable {
     }
 
     /// `forEachLine`, offering each line first to `measure`, which gets the
-    /// bytes from the line's start to the end of what is in memory (the
-    /// line, perhaps part of it, and perhaps lines after it) and its file
-    /// offset. When it finds the line's end itself (a parser that stops at
-    /// the `\n` after a value), no separate search for the newline is made;
-    /// when it answers `.unknown`, the line goes to `body` as usual.
+    /// bytes from the line's start through the last `\n` in memory (the
+    /// whole line, and perhaps lines after it; never a partial line) and
+    /// the line's file offset. When it finds the line's end itself (a
+    /// parser that stops at the `\n` after a value), no separate search for
+    /// the newline is made; when it answers `.unknown`, the line goes to
+    /// `body` as usual.
     public func forEachLine(
         fd: Int32, path: String, range: Range<Int64>,
         measuring measure: (UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure,
