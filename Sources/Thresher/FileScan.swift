@@ -232,12 +232,12 @@ final class FileScan: @unchecked Sendable {
         let id = key.hex
         writer.reset()
         ExampleRecord.write(example, id: id, besides: format, to: &writer)
-        let record = writer.bytes.withUnsafeBufferPointer { Array($0) }
+        let record = writer.bytes
         writer.reset()
         guard format.write(example, id: id, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        return PreparedExample(key: key, line: writer.bytes.withUnsafeBufferPointer { Array($0) }, record: record,
+        return PreparedExample(key: key, line: writer.bytes, record: record,
                                callNames: names, lineStart: example.metadata.lineStart)
     }
 

@@ -118,7 +118,7 @@ public struct ScanReport: Sendable {
         }
         w.endObject()
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
         return w.bytes
     }
 

@@ -1,10 +1,30 @@
-/// A small, fast JSON text builder over a byte array, with the minimal
-/// escaping of SPEC §5 (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other
-/// controls as lowercase `\u00xx`, everything else raw UTF-8).
+/// Where escaped JSON text can be appended: a byte array, or a
+/// `JSONWriter`'s own storage. The escaping code is written once, generic
+/// over this, and specialized for each.
+public protocol JSONByteSink: ~Copyable {
+    mutating func append(byte: UInt8)
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: JSONByteSink where Element == UInt8 {
+    @inlinable public mutating func append(byte: UInt8) { append(byte) }
+    @inlinable public mutating func append(bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+/// A small, fast JSON text builder, with the minimal escaping of SPEC §5
+/// (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other controls as lowercase
+/// `\u00xx`, everything else raw UTF-8).
 ///
 /// Commas are placed automatically: call `key` before each object value.
-public struct JSONWriter: Sendable {
-    public var bytes: [UInt8] = []
+/// The bytes live in a buffer of its own rather than an `Array`, whose every
+/// append pays a uniqueness check (a runtime call; with the generic bulk
+/// append, ~2% of a scan's instructions went to them across writers). So a
+/// writer cannot be copied: it is a variable passed `inout`.
+public struct JSONWriter: ~Copyable, JSONByteSink {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
     /// Bit d set when the open container at depth d (0: outermost)
     /// already holds an item: a word, not an array, so that placing a comma
     /// costs no uniqueness or bounds check.
@@ -14,14 +34,62 @@ public struct JSONWriter: Sendable {
     private var afterKey = false
 
     public init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    /// The bytes written so far, valid during `body`.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         itemBits = 0
         depth = 0
         afterKey = false
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count &+ extra > capacity { grow(to: count &+ extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let bigger = max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = bigger
+    }
+
+    /// Appends one byte as it is (no escaping, no comma).
+    @inline(__always)
+    public mutating func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count &+= 1
+    }
+
+    /// Appends bytes as they are (no escaping, no comma).
+    @inline(__always)
+    public mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count &+= bytes.count
+    }
+
+    @inline(__always)
+    private mutating func append(_ literal: StaticString) {
+        append(bytes: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     @inline(__always)
@@ -32,14 +100,14 @@ public struct JSONWriter: Sendable {
         }
         guard depth > 0 else { return }
         let bit: UInt64 = 1 &<< UInt64(depth &- 1)
-        if itemBits & bit != 0 { bytes.append(UInt8(ascii: ",")) } else { itemBits |= bit }
+        if itemBits & bit != 0 { append(byte: UInt8(ascii: ",")) } else { itemBits |= bit }
     }
 
     @inline(__always)
     private mutating func open(_ bracket: UInt8) {
         separator()
         precondition(depth < 64, "JSONWriter nests at most 64 containers")
-        bytes.append(bracket)
+        append(byte: bracket)
         itemBits &= ~(1 &<< UInt64(depth))
         depth &+= 1
     }
@@ -47,7 +115,7 @@ public struct JSONWriter: Sendable {
     @inline(__always)
     private mutating func close(_ bracket: UInt8) {
         depth -= 1
-        bytes.append(bracket)
+        append(byte: bracket)
     }
 
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -60,122 +128,132 @@ public struct JSONWriter: Sendable {
     /// through `key(named:)`, which escapes.
     public mutating func key(_ name: StaticString) {
         separator()
-        bytes.append(0x22)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(0x22)
-        bytes.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount &+ 3)
+        append(byte: 0x22)
+        append(name)
+        append(byte: 0x22)
+        append(byte: UInt8(ascii: ":"))
         afterKey = true
     }
 
     public mutating func key(named name: String) {
         separator()
-        Self.appendQuoted(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        Self.appendQuoted(name, to: &self)
+        append(byte: UInt8(ascii: ":"))
         afterKey = true
     }
 
     public mutating func string(_ value: String) {
         separator()
-        Self.appendQuoted(value, to: &bytes)
+        Self.appendQuoted(value, to: &self)
     }
 
     public mutating func string(utf8 value: [UInt8]) {
         separator()
-        Self.appendQuoted(value, to: &bytes)
+        Self.appendQuoted(value, to: &self)
     }
 
     public mutating func int(_ value: Int) {
         separator()
-        bytes.append(contentsOf: String(value).utf8)
+        var text = String(value)
+        text.withUTF8 { append(bytes: $0) }
     }
 
     public mutating func double(_ value: Double) {
         separator()
         if value.isFinite {
-            bytes.append(contentsOf: String(value).utf8)
+            var text = String(value)
+            text.withUTF8 { append(bytes: $0) }
         } else {
-            bytes.append(contentsOf: "null".utf8)
+            append("null")
         }
     }
 
     public mutating func bool(_ value: Bool) {
         separator()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        if value { append("true") } else { append("false") }
     }
 
     public mutating func null() {
         separator()
-        bytes.append(contentsOf: "null".utf8)
+        append("null")
     }
 
     /// Inserts already-valid JSON text (for example canonical arguments).
     public mutating func raw(_ json: [UInt8]) {
         separator()
-        bytes.append(contentsOf: json)
+        json.withUnsafeBufferPointer { append(bytes: $0) }
     }
 
     public mutating func raw(_ json: String) {
         separator()
-        bytes.append(contentsOf: json.utf8)
+        var json = json
+        json.withUTF8 { append(bytes: $0) }
+    }
+
+    /// Ends a line of JSON Lines: a newline after the value (no comma).
+    public mutating func newline() {
+        append(byte: 0x0A)
     }
 
     /// A string value from text already in `JSONText` form.
     public mutating func text(_ value: JSONText) {
         separator()
-        bytes.append(0x22)
-        bytes.append(contentsOf: value.escaped)
-        bytes.append(0x22)
+        reserve(value.escaped.count &+ 2)
+        append(byte: 0x22)
+        value.escaped.withUnsafeBufferPointer { append(bytes: $0) }
+        append(byte: 0x22)
     }
 
     /// Hands the bytes written so far to `sink` and removes them; the open
     /// containers stay open. For a consumer that streams the text (a hash)
     /// instead of keeping it.
     public mutating func drain(into sink: (UnsafeRawBufferPointer) -> Void) {
-        bytes.withUnsafeBytes(sink)
-        bytes.removeAll(keepingCapacity: true)
+        sink(UnsafeRawBufferPointer(start: base, count: count))
+        count = 0
     }
 
     /// `text(value)`, its body handed to `sink` where it lies, after what
     /// was written before it (see `drain`), instead of copied in.
     public mutating func text(_ value: JSONText, drainingInto sink: (UnsafeRawBufferPointer) -> Void) {
         separator()
-        bytes.append(0x22)
+        append(byte: 0x22)
         drain(into: sink)
         value.escaped.withUnsafeBytes(sink)
-        bytes.append(0x22)
+        append(byte: 0x22)
     }
 
     /// A string value holding the bytes of `json` (JSON inside a JSON string).
     public mutating func string(json: [UInt8]) {
         separator()
-        Self.appendQuoted(json, to: &bytes)
+        Self.appendQuoted(json, to: &self)
     }
 
     /// Appends `value` as a quoted, minimally escaped JSON string.
-    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: String, to out: inout Sink) {
         var value = value
         value.withUTF8 { appendQuoted($0, to: &out) }
     }
 
-    public static func appendQuoted(_ value: [UInt8], to out: inout [UInt8]) {
+    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: [UInt8], to out: inout Sink) {
         value.withUnsafeBufferPointer { appendQuoted($0, to: &out) }
     }
 
     /// `value` must be valid UTF-8 (String storage or decoded bytes).
-    public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(0x22)
+    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+        out.append(byte: 0x22)
         appendEscaped(value, to: &out)
-        out.append(0x22)
+        out.append(byte: 0x22)
     }
 
     /// Appends `value` minimally escaped, without quotes.
-    public static func appendEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    public static func appendEscaped<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
         guard let base = value.baseAddress else { return }
         var runStart = 0
         var ignored: UInt8 = 0
         while true {
             let i = ByteScan.firstSpecial(base, from: runStart, to: value.count, highBits: &ignored)
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            if runStart < i { out.append(bytes: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
             guard i < value.count else { break }
             appendEscaped(byte: value[i], to: &out)
             runStart = i + 1
@@ -183,27 +261,27 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends one ASCII byte, escaped if JSON needs it to be.
-    public static func appendEscaped(byte b: UInt8, to out: inout [UInt8]) {
+    public static func appendEscaped<Sink: JSONByteSink & ~Copyable>(byte b: UInt8, to out: inout Sink) {
         guard b < 0x20 || b == 0x22 || b == 0x5C else {
-            out.append(b)
+            out.append(byte: b)
             return
         }
-        out.append(0x5C)
+        out.append(byte: 0x5C)
         switch b {
-        case 0x22: out.append(0x22)
-        case 0x5C: out.append(0x5C)
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x22: out.append(byte: 0x22)
+        case 0x5C: out.append(byte: 0x5C)
+        case 0x0A: out.append(byte: UInt8(ascii: "n"))
+        case 0x0D: out.append(byte: UInt8(ascii: "r"))
+        case 0x09: out.append(byte: UInt8(ascii: "t"))
+        case 0x08: out.append(byte: UInt8(ascii: "b"))
+        case 0x0C: out.append(byte: UInt8(ascii: "f"))
         default:
             let digits: StaticString = "0123456789abcdef"
-            out.append(UInt8(ascii: "u"))
-            out.append(0x30)
-            out.append(0x30)
-            out.append(digits.utf8Start[Int(b >> 4)])
-            out.append(digits.utf8Start[Int(b & 0xF)])
+            out.append(byte: UInt8(ascii: "u"))
+            out.append(byte: 0x30)
+            out.append(byte: 0x30)
+            out.append(byte: digits.utf8Start[Int(b >> 4)])
+            out.append(byte: digits.utf8Start[Int(b & 0xF)])
         }
     }
 }

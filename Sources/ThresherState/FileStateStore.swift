@@ -69,7 +69,7 @@ public enum FileStateStore {
         }
         w.endArray()
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
         return w.bytes
     }
 

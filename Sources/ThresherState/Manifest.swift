@@ -65,7 +65,7 @@ public struct Manifest: Sendable, Equatable {
         for run in runs { w.raw(run) }
         w.endArray()
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
         return w.bytes
     }
 

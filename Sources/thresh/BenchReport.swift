@@ -281,7 +281,7 @@ struct BenchSummary {
             w.key("jobs_speedup"); w.double(single.median.wallSeconds / main.median.wallSeconds)
         }
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
         return w.bytes
     }
 }

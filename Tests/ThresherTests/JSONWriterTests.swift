@@ -2,7 +2,7 @@ import Testing
 @testable import ThresherJSON
 
 @Suite struct JSONWriterTests {
-    private func text(_ w: JSONWriter) -> String { String(decoding: w.bytes, as: UTF8.self) }
+    private func text(_ w: borrowing JSONWriter) -> String { String(decoding: w.bytes, as: UTF8.self) }
 
     @Test func commasGoBetweenItemsAtEveryLevel() {
         var w = JSONWriter()
@@ -27,6 +27,38 @@ import Testing
         w.reset()
         w.beginArray(); w.int(2); w.endArray()
         #expect(text(w) == "[2]")
+    }
+
+    /// The writer's own buffer, grown from 16 bytes through every size by
+    /// items of every length (keys, escaped strings, texts, raw JSON, a
+    /// 100 KB string), against the same text built in an array; and a
+    /// reset keeps writing from the start, `drain` hands over what is there.
+    @Test func theBufferGrowsFromSixteenBytesAndKeepsEveryByte() {
+        var w = JSONWriter(capacity: 16)
+        var expected: [UInt8] = Array("[".utf8)
+        w.beginArray()
+        for k in 0..<3_000 {
+            let value = String(repeating: "ab\"\u{1}é", count: k % 37) + (k == 1_500 ? String(repeating: "x", count: 100_000) : "")
+            if k > 0 { expected.append(UInt8(ascii: ",")) }
+            switch k % 4 {
+            case 0: w.string(value); JSONWriter.appendQuoted(value, to: &expected)
+            case 1: w.text(JSONText(value)); JSONWriter.appendQuoted(value, to: &expected)
+            case 2: w.int(k); expected += Array(String(k).utf8)
+            default:
+                w.beginObject(); w.key("k"); w.raw("[\(k)]"); w.endObject()
+                expected += Array("{\"k\":[\(k)]}".utf8)
+            }
+        }
+        w.endArray()
+        expected += Array("]".utf8)
+        #expect(w.bytes == expected)
+        #expect(w.count == expected.count)
+        var drained: [UInt8] = []
+        w.drain { drained += $0 }
+        #expect(drained == expected && w.count == 0)
+        w.reset()
+        w.string("again")
+        #expect(text(w) == "\"again\"")
     }
 
     @Test func sixtyFourLevelsNestAndUnwind() {

@@ -62,7 +62,7 @@ public enum ExampleRecord {
             w.endArray()
         }
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
     }
 
     /// Whether a record is a delta that needs its shard line: both kinds
@@ -117,7 +117,7 @@ public enum ExampleRecord {
         w.key("metadata")
         MetadataWriter.write(example.metadata, to: &w)
         w.endObject()
-        w.bytes.append(0x0A)
+        w.newline()
     }
 
     public struct DecodeError: Error, CustomStringConvertible {

@@ -24,10 +24,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .alpaca: AlpacaFormat.write(example, id: id, to: &writer)
         case .unified: UnifiedFormat.write(example, id: id, to: &writer)
         case .csv:
-            CSVFormat.write(example, id: id, to: &writer.bytes)
+            CSVFormat.write(example, id: id, to: &writer)
             return true
         }
-        writer.bytes.append(0x0A)
+        writer.newline()
         return true
     }
 }
