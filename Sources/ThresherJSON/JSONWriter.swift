@@ -138,19 +138,19 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
 
     public mutating func key(named name: String) {
         separator()
-        Self.appendQuoted(name, to: &self)
+        Self.writeQuoted(name, to: &self)
         append(byte: UInt8(ascii: ":"))
         afterKey = true
     }
 
     public mutating func string(_ value: String) {
         separator()
-        Self.appendQuoted(value, to: &self)
+        Self.writeQuoted(value, to: &self)
     }
 
     public mutating func string(utf8 value: [UInt8]) {
         separator()
-        Self.appendQuoted(value, to: &self)
+        value.withUnsafeBufferPointer { Self.writeQuoted($0, to: &self) }
     }
 
     public mutating func int(_ value: Int) {
@@ -226,28 +226,50 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
     /// A string value holding the bytes of `json` (JSON inside a JSON string).
     public mutating func string(json: [UInt8]) {
         separator()
-        Self.appendQuoted(json, to: &self)
+        json.withUnsafeBufferPointer { Self.writeQuoted($0, to: &self) }
     }
+
+    // The escaping for byte arrays: entry points other modules call without
+    // going through generic code (they cannot specialize it).
 
     /// Appends `value` as a quoted, minimally escaped JSON string.
-    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: String, to out: inout Sink) {
-        var value = value
-        value.withUTF8 { appendQuoted($0, to: &out) }
+    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        writeQuoted(value, to: &out)
     }
 
-    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: [UInt8], to out: inout Sink) {
-        value.withUnsafeBufferPointer { appendQuoted($0, to: &out) }
+    public static func appendQuoted(_ value: [UInt8], to out: inout [UInt8]) {
+        value.withUnsafeBufferPointer { writeQuoted($0, to: &out) }
     }
 
     /// `value` must be valid UTF-8 (String storage or decoded bytes).
-    public static func appendQuoted<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
-        out.append(byte: 0x22)
-        appendEscaped(value, to: &out)
-        out.append(byte: 0x22)
+    public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        writeQuoted(value, to: &out)
     }
 
     /// Appends `value` minimally escaped, without quotes.
-    public static func appendEscaped<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+    public static func appendEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        writeEscaped(value, to: &out)
+    }
+
+    /// Appends one ASCII byte, escaped if JSON needs it to be.
+    public static func appendEscaped(byte b: UInt8, to out: inout [UInt8]) {
+        writeEscaped(byte: b, to: &out)
+    }
+
+    // The escaping itself, once for both kinds of sink.
+
+    static func writeQuoted<Sink: JSONByteSink & ~Copyable>(_ value: String, to out: inout Sink) {
+        var value = value
+        value.withUTF8 { writeQuoted($0, to: &out) }
+    }
+
+    static func writeQuoted<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
+        out.append(byte: 0x22)
+        writeEscaped(value, to: &out)
+        out.append(byte: 0x22)
+    }
+
+    static func writeEscaped<Sink: JSONByteSink & ~Copyable>(_ value: UnsafeBufferPointer<UInt8>, to out: inout Sink) {
         guard let base = value.baseAddress else { return }
         var runStart = 0
         var ignored: UInt8 = 0
@@ -255,13 +277,12 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
             let i = ByteScan.firstSpecial(base, from: runStart, to: value.count, highBits: &ignored)
             if runStart < i { out.append(bytes: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
             guard i < value.count else { break }
-            appendEscaped(byte: value[i], to: &out)
+            writeEscaped(byte: value[i], to: &out)
             runStart = i + 1
         }
     }
 
-    /// Appends one ASCII byte, escaped if JSON needs it to be.
-    public static func appendEscaped<Sink: JSONByteSink & ~Copyable>(byte b: UInt8, to out: inout Sink) {
+    static func writeEscaped<Sink: JSONByteSink & ~Copyable>(byte b: UInt8, to out: inout Sink) {
         guard b < 0x20 || b == 0x22 || b == 0x5C else {
             out.append(byte: b)
             return
