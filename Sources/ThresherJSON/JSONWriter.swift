@@ -128,7 +128,6 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
     /// through `key(named:)`, which escapes.
     public mutating func key(_ name: StaticString) {
         separator()
-        reserve(name.utf8CodeUnitCount &+ 3)
         append(byte: 0x22)
         append(name)
         append(byte: 0x22)
@@ -199,7 +198,6 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
     /// A string value from text already in `JSONText` form.
     public mutating func text(_ value: JSONText) {
         separator()
-        reserve(value.escaped.count &+ 2)
         append(byte: 0x22)
         value.escaped.withUnsafeBufferPointer { append(bytes: $0) }
         append(byte: 0x22)

@@ -64,6 +64,9 @@ import Glibc
         }
     }
 
+    /// 5 000 short lines, for the tests that stop or start part way.
+    static let numberedLines = Array((0..<5000).map { "line \($0)\n" }.joined().utf8)
+
     @Test(arguments: ReadMethod.allCases, [1, 2, 7, 64, 4096])
     func matchesTheOracle(method: ReadMethod, chunk: Int) throws {
         try Self.checkEveryCase(chunk: chunk) { _, bytes, fd, path, seen in
@@ -110,7 +113,7 @@ import Glibc
     @Test(arguments: ReadMethod.allCases)
     func aMeasuringCallbackCanStopTheReading(method: ReadMethod) throws {
         let dir = TemporaryDirectory()
-        let bytes = Array((0..<5000).map { "line \($0)\n" }.joined().utf8)
+        let bytes = Self.numberedLines
         let path = dir.write("f", bytes)
         let fd = openForReading(path)
         defer { close(fd) }
@@ -135,7 +138,7 @@ import Glibc
     @Test(arguments: ReadMethod.allCases)
     func startsMidFileAndStopsWhenAsked(method: ReadMethod) throws {
         let dir = TemporaryDirectory()
-        let bytes = Array((0..<5000).map { "line \($0)\n" }.joined().utf8)
+        let bytes = Self.numberedLines
         let path = dir.write("f", bytes)
         let fd = openForReading(path)
         defer { close(fd) }
