@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
             (interleaved, so slow drift of the machine touches every configuration alike); medians are \
             reported. Every scan runs as its own `thresh scan` process so peak RSS is per run. Beside \
             them, in every timed round: the floor (the same files read and newline-counted with memchr, \
-            in process, on all cores) and the Python + orjson baseline (Benchmarks/baselines/extract.py), \
+            in process, on all cores), the parse ceiling (the same files through thresh's line reader and \
+            tokenizer only: every line validated, nothing else) and the Python + orjson baseline (Benchmarks/baselines/extract.py), \
             whose example ids must equal thresh's before the speed ratio is reported.
             """)
 
@@ -95,7 +96,8 @@ struct Bench: ParsableCommand {
         // whichever happened to run last, and the ratios stay meaningful.
         let out = scratch + "/out"
         var reports = [[ChildReport]](repeating: [], count: configurations.count)
-        var floorRuns: [NewlineFloor.Result] = []
+        var floorRuns: [ReferenceRun] = []
+        var ceilingRuns: [ReferenceRun] = []
         var pythonRuns: [BaselineRun] = []
         let baselineReady = baselineAvailable()
         for round in 0...runs {
@@ -106,6 +108,8 @@ struct Bench: ParsableCommand {
             }
             let floor = try NewlineFloor.measure(root: archive, threads: cores)
             if round > 0 { floorRuns.append(floor) }
+            let ceiling = try ParseCeiling.measure(root: archive, threads: cores)
+            if round > 0 { ceilingRuns.append(ceiling) }
             if round > 0 && baselineReady { pythonRuns.append(try runBaseline(archive: archive, scratch: scratch)) }
         }
         let results = zip(configurations, reports).map { BenchResult(name: $0.name, reports: $1) }
@@ -120,7 +124,7 @@ struct Bench: ParsableCommand {
         let summary = BenchSummary(
             archive: root ?? (synth.map { "synthetic \($0), seed \(seed)" } ?? archive),
             synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
-            floor: floorRuns, python: python, idsMatch: pythonIDs.map { $0 == threshIDs }, threshIDCount: threshIDs.count,
+            floor: floorRuns, ceiling: ceilingRuns, python: python, idsMatch: pythonIDs.map { $0 == threshIDs }, threshIDCount: threshIDs.count,
             pythonIDCount: pythonIDs?.count)
         try summary.write(to: output)
         FileHandle.standardError.write(Data((summary.markdownTable() + "\nwrote \(output)/bench.md, bench.svg, bench.json\n").utf8))

@@ -8,6 +8,7 @@ struct ChildReport {
     var wallSeconds: Double
     var bytes: Double
     var lines: Double
+    var malformed: Double
     var examples: Double
     var peakMemory: Double
     var stages: [(String, Double)]
@@ -47,6 +48,7 @@ struct ChildReport {
         wallSeconds = number("wall_seconds")
         bytes = number("bytes")
         lines = number("lines")
+        malformed = number("malformed")
         examples = number("examples_written")
         peakMemory = number("peak_memory_bytes")
         stages = values.stages
@@ -65,73 +67,6 @@ struct BenchResult {
     var megabytesPerSecond: Double { median.bytes / 1e6 / median.wallSeconds }
 }
 
-/// The floor: the same files read and their newlines counted with memchr,
-/// in this process, on all cores. Nothing can scan faster than this.
-enum NewlineFloor {
-    struct Result {
-        var seconds: Double
-        var bytes: Int64
-        var lines: Int
-    }
-
-    static func measure(root: String, threads: Int) throws -> Result {
-        let files = try Discovery().discover(roots: [root]).files
-        let next = Counter()
-        let started = ContinuousClock.now
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-            defer { buffer.deallocate() }
-            while let index = next.take(below: files.count) {
-                let fd = open(files[index].path, O_RDONLY)
-                guard fd >= 0 else { continue }
-                var bytes: Int64 = 0
-                var lines = 0
-                while true {
-                    let got = read(fd, buffer.baseAddress!, buffer.count)
-                    if got <= 0 { break }
-                    bytes += Int64(got)
-                    var at = buffer.baseAddress!
-                    var left = got
-                    while left > 0, let hit = memchr(at, 0x0A, left) {
-                        lines += 1
-                        let step = hit - at + 1
-                        at = hit + 1
-                        left -= step
-                    }
-                }
-                close(fd)
-                next.add(bytes: bytes, lines: lines)
-            }
-        }
-        let elapsed = ContinuousClock.now - started
-        return Result(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                      bytes: next.bytes, lines: next.lines)
-    }
-
-    /// Hands out file indices and adds up what the threads counted.
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        private(set) var bytes: Int64 = 0
-        private(set) var lines = 0
-
-        func add(bytes: Int64, lines: Int) {
-            lock.lock()
-            self.bytes += bytes
-            self.lines += lines
-            lock.unlock()
-        }
-
-        func take(below limit: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < limit else { return nil }
-            value += 1
-            return value - 1
-        }
-    }
-}
-
 /// Everything one `thresh bench` measured, rendered three ways.
 struct BenchSummary {
     var archive: String
@@ -139,20 +74,23 @@ struct BenchSummary {
     var runs: Int
     var cores: Int
     var results: [BenchResult]
-    var floor: [NewlineFloor.Result]
+    var floor: [ReferenceRun]
+    var ceiling: [ReferenceRun]
     var python: Bench.BaselineRun?
     var idsMatch: Bool?
     var threshIDCount: Int
     var pythonIDCount: Int?
 
     var main: BenchResult { results[0] }
-    var floorMedian: NewlineFloor.Result { floor.sorted { $0.seconds < $1.seconds }[floor.count / 2] }
-    var floorMBps: Double { Double(floorMedian.bytes) / 1e6 / floorMedian.seconds }
+    var floorMedian: ReferenceRun { floor.sorted { $0.seconds < $1.seconds }[floor.count / 2] }
+    var floorMBps: Double { floorMedian.megabytesPerSecond }
+    var ceilingMedian: ReferenceRun { ceiling.sorted { $0.seconds < $1.seconds }[ceiling.count / 2] }
+    var ceilingMBps: Double { ceilingMedian.megabytesPerSecond }
     var pythonMBps: Double? { python.map { main.median.bytes / 1e6 / $0.seconds } }
 
     /// (label, MB/s) bars for the chart, fastest first after the floor.
     var bars: [(String, Double)] {
-        var list = [("floor: read + memchr", floorMBps)] + results.map { ($0.name, $0.megabytesPerSecond) }
+        var list = [("floor: read + memchr", floorMBps), ("parse ceiling: reader + tokenizer", ceilingMBps)] + results.map { ($0.name, $0.megabytesPerSecond) }
         if let pythonMBps { list.append(("Python + orjson baseline", pythonMBps)) }
         return list
     }
@@ -166,6 +104,8 @@ struct BenchSummary {
         }
         lines.append(String(format: "| floor: read + memchr, %d threads | %.3f | %.0f | %.0f | | |", cores, floorMedian.seconds, floorMBps,
                             Double(floorMedian.lines) / floorMedian.seconds))
+        lines.append(String(format: "| parse ceiling: line reader + tokenizer only, %d threads | %.3f | %.0f | %.0f | | |", cores, ceilingMedian.seconds,
+                            ceilingMBps, Double(ceilingMedian.lines) / ceilingMedian.seconds))
         if let python, let pythonMBps {
             lines.append(String(format: "| Python + orjson baseline, %d processes | %.3f | %.0f | | %.0f | |", cores, python.seconds, pythonMBps,
                                 Double(python.examples) / python.seconds))
@@ -187,6 +127,9 @@ struct BenchSummary {
         out += ["", "![throughput](bench.svg)", "", markdownTable(), "", "## Ratios", ""]
         out.append(String(format: "- floor / thresh: %.2fx (the scan runs at %.0f%% of the speed of reading the bytes)",
                           floorMBps / main.megabytesPerSecond, 100 * main.megabytesPerSecond / floorMBps))
+        out.append(String(format: "- parse ceiling / thresh: %.2fx (the scan runs at %.0f%% of the speed of validating every line, "
+                          + "the part SPEC §2 makes unavoidable; floor / parse ceiling: %.2fx)",
+                          ceilingMBps / main.megabytesPerSecond, 100 * main.megabytesPerSecond / ceilingMBps, floorMBps / ceilingMBps))
         if let single = results.first(where: { $0.name.contains("1 job") }) {
             out.append(String(format: "- %d jobs vs 1 job: %.2fx", cores, single.median.wallSeconds / main.median.wallSeconds))
         }
@@ -222,7 +165,7 @@ struct BenchSummary {
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * (barHeight + 8)
             let length = (width - labelWidth - 80) * bar.1 / maximum
-            let color = bar.0.hasPrefix("floor") ? "#9e9e9e" : bar.0.hasPrefix("Python") ? "#e07b39" : "#3b78c2"
+            let color = bar.0.hasPrefix("floor") ? "#9e9e9e" : bar.0.hasPrefix("parse") ? "#b0b0b0" : bar.0.hasPrefix("Python") ? "#e07b39" : "#3b78c2"
             out.append(String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%@</text>", labelWidth - 8, y + 18, bar.0))
             out.append(String(format: "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%@\"/>", labelWidth, y, max(1, length), barHeight, color))
             out.append(String(format: "<text x=\"%.1f\" y=\"%.0f\">%.0f</text>", labelWidth + length + 6, y + 18, bar.1))
@@ -237,6 +180,7 @@ struct BenchSummary {
         w.key("archive"); w.string(archive)
         w.key("bytes"); w.int(Int(main.median.bytes))
         w.key("lines"); w.int(Int(main.median.lines))
+        w.key("malformed"); w.int(Int(main.median.malformed))
         w.key("cores"); w.int(cores)
         w.key("runs"); w.int(runs)
         w.key("configurations")
@@ -267,6 +211,14 @@ struct BenchSummary {
         w.key("mb_per_s"); w.double(floorMBps)
         w.endObject()
         w.key("floor_over_thresh"); w.double(floorMBps / main.megabytesPerSecond)
+        w.key("parse_ceiling")
+        w.beginObject()
+        w.key("median_seconds"); w.double(ceilingMedian.seconds)
+        w.key("mb_per_s"); w.double(ceilingMBps)
+        w.key("lines"); w.int(ceilingMedian.lines)
+        w.key("malformed"); w.int(ceilingMedian.malformed)
+        w.endObject()
+        w.key("parse_ceiling_over_thresh"); w.double(ceilingMBps / main.megabytesPerSecond)
         if let python, let pythonMBps {
             w.key("python")
             w.beginObject()

@@ -107,7 +107,8 @@ import Thresher
     }
 
     /// `thresh bench` end to end on a tiny archive: its files are written and
-    /// well formed (what it measures is not asserted: timings are not tests).
+    /// well formed, and its parse ceiling counted what the scan counted
+    /// (what it measures is not asserted: timings are not tests).
     @Test func benchWritesItsReportFiles() throws {
         let dir = TemporaryDirectory()
         let out = dir.path + "/bench"
@@ -123,5 +124,28 @@ import Thresher
         let configurations = json?["configurations"] as? [[String: Any]]
         #expect(configurations?.count == 1)
         #expect(json?["runs"] as? Int == 2)
+        #expect(markdown.contains("parse ceiling / thresh"))
+    }
+
+    /// The bench's parse ceiling reaches the scan's verdict on every kind of
+    /// line (a BOM, CRLF, blank and indented lines, an array, bad JSON, a
+    /// partial last line), so it validates what the scan validates.
+    @Test func benchParseCeilingCountsWhatTheScanCounts() throws {
+        let dir = TemporaryDirectory()
+        let lines = [
+            "\u{FEFF}{\"type\":\"system\",\"uuid\":\"u1\"}", "{\"type\":\"system\"}\r", "", "  \t", "  {\"type\":\"x\"}",
+            "[1,2]", "{\"type\":", "{\"a\":1} x", "{\"a\":\"\u{1}\"}", "{\"a\":\"\\ud800\"}", "\u{FEFF}{\"late\":\"bom\"}",
+        ]
+        _ = dir.write("p/s.jsonl", lines.joined(separator: "\n") + "\n{\"partial\":")
+        _ = dir.write("p/t.jsonl", "{}\n{\"ok\":[1,{\"b\":null}]}\n")
+        let out = dir.path + "/bench"
+        let result = try Self.run(["bench", dir.path + "/p", "--runs", "1", "--quick", "--python", "/nonexistent/python", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
+        let ceiling = json?["parse_ceiling"] as? [String: Any]
+        #expect(json?["lines"] as? Int == 13)
+        #expect(json?["malformed"] as? Int == 5)
+        #expect(ceiling?["lines"] as? Int == 13)
+        #expect(ceiling?["malformed"] as? Int == 5)
     }
 }
