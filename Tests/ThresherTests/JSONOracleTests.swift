@@ -207,30 +207,46 @@ import Testing
 
     /// The UTF-8 check kept text goes through, against Swift's own
     /// validation, on byte strings mixing ASCII runs, valid sequences of every
-    /// length and bytes at the edges of the well-formed ranges.
+    /// length and bytes at the edges of the well-formed ranges: short ones
+    /// (mostly the byte-by-byte tail) and long ones (16-byte blocks, with
+    /// sequences and bad bytes across block edges), both mostly invalid and
+    /// mostly valid.
     @Test func utf8CheckAgreesWithTheStandardLibrary() {
         var r = Random(state: 99)
         let edges: [UInt8] = [0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
                               0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x8F, 0x90, 0x9F, 0xA0]
         let scalars: [Unicode.Scalar] = ["a", "\u{7F}", "\u{80}", "é", "\u{7FF}", "\u{800}", "€", "\u{D7FF}", "\u{E000}",
-                                         "\u{FFFF}", "\u{10000}", "😀", "\u{10FFFF}"]
-        var invalid = 0
-        for _ in 0..<20_000 {
-            var bytes: [UInt8] = []
-            for _ in 0..<r.below(12) {
-                switch r.below(4) {
-                case 0: bytes += Array(repeating: UInt8(0x61 + r.below(26)), count: r.below(20))
-                case 1: bytes += Array(String(scalars[r.below(scalars.count)]).utf8)
-                case 2: bytes.append(edges[r.below(edges.count)])
-                default: bytes.append(UInt8(truncatingIfNeeded: r.next()))
+                                         "\u{FFFF}", "\u{10000}", "😀", "\u{10FFFF}", "\u{0FFF}", "\u{1000}", "\u{CFFF}",
+                                         "\u{D000}", "\u{3FFFF}", "\u{40000}", "\u{100000}"]
+        // Whole sequences each well-formedness rule rejects: overlong,
+        // surrogate, past U+10FFFF, a lead never allowed.
+        let illFormed: [[UInt8]] = [[0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80],
+                                    [0xED, 0xBF, 0xBF], [0xF0, 0x80, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
+                                    [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80]]
+        for (pieces, oneBadIn) in [(12, 2), (48, 2), (48, 60)] {
+            var invalid = 0
+            for _ in 0..<20_000 {
+                var bytes: [UInt8] = []
+                for _ in 0..<r.below(pieces) {
+                    if r.below(oneBadIn) == 0 {
+                        switch r.below(3) {
+                        case 0: bytes.append(edges[r.below(edges.count)])
+                        case 1: bytes += illFormed[r.below(illFormed.count)]
+                        default: bytes.append(UInt8(truncatingIfNeeded: r.next()))
+                        }
+                    } else if r.below(2) == 0 {
+                        bytes += Array(repeating: UInt8(0x61 + r.below(26)), count: r.below(20))
+                    } else {
+                        bytes += Array(String(scalars[r.below(scalars.count)]).utf8)
+                    }
                 }
+                let expected = String(validating: bytes, as: UTF8.self) != nil
+                if !expected { invalid += 1 }
+                #expect(bytes.withUnsafeBufferPointer { UTF8Check.isValid($0) } == expected, "\(bytes)")
             }
-            let expected = String(validating: bytes, as: UTF8.self) != nil
-            if !expected { invalid += 1 }
-            #expect(bytes.withUnsafeBufferPointer { UTF8Check.isValid($0) } == expected, "\(bytes)")
+            // Both verdicts were exercised.
+            #expect(invalid > 1_000 && invalid < 19_000, "\(pieces) pieces: \(invalid) invalid")
         }
-        // Both verdicts were exercised.
-        #expect(invalid > 1_000 && invalid < 19_000)
     }
 
     /// The SIMD search for the end of a plain run against a byte loop, for
