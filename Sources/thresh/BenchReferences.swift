@@ -17,9 +17,7 @@ struct ReferenceRun {
 /// in this process, on all cores. Nothing can scan faster than this.
 enum NewlineFloor {
     static func measure(root: String, threads: Int) throws -> ReferenceRun {
-        try ReferencePass.run(root: root, threads: threads) { fd, _ in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-            defer { buffer.deallocate() }
+        try ReferencePass.run(root: root, threads: threads) { fd, _, buffer in
             var count = ReferencePass.Count()
             while true {
                 let got = read(fd, buffer.baseAddress!, buffer.count)
@@ -46,7 +44,7 @@ enum NewlineFloor {
 /// tokenizer costs.
 enum ParseCeiling {
     static func measure(root: String, threads: Int) throws -> ReferenceRun {
-        try ReferencePass.run(root: root, threads: threads) { fd, file in
+        try ReferencePass.run(root: root, threads: threads) { fd, file, _ in
             var count = ReferencePass.Count()
             var tape = JSONTape()
             let reader = LineReader(method: .read)
@@ -87,7 +85,8 @@ enum ParseCeiling {
 
 /// Runs a per-file pass over every transcript under a root on `threads`
 /// threads, largest files first (so that no thread is left with a big file
-/// at the end), and adds up what the passes counted.
+/// at the end), and adds up what the passes counted. Each pass gets its
+/// thread's 1 MiB scratch buffer, allocated once per thread.
 enum ReferencePass {
     struct Count {
         var bytes: Int64 = 0
@@ -95,17 +94,21 @@ enum ReferencePass {
         var malformed = 0
     }
 
-    static func run(root: String, threads: Int, _ pass: @Sendable (Int32, TranscriptFile) throws -> Count) throws -> ReferenceRun {
+    static func run(
+        root: String, threads: Int, _ pass: @Sendable (Int32, TranscriptFile, UnsafeMutableRawBufferPointer) throws -> Count
+    ) throws -> ReferenceRun {
         let files = try Discovery().discover(roots: [root]).files.sorted { $0.size > $1.size }
         let shared = Shared()
         let started = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer { scratch.deallocate() }
             while let index = shared.take(below: files.count) {
                 let fd = open(files[index].path, O_RDONLY)
                 guard fd >= 0 else { continue }
                 defer { close(fd) }
                 do {
-                    shared.add(try pass(fd, files[index]))
+                    shared.add(try pass(fd, files[index], scratch))
                 } catch {
                     shared.fail(error)
                 }
