@@ -107,8 +107,8 @@ import Thresher
     }
 
     /// `thresh bench` end to end on a tiny archive: its files are written and
-    /// well formed, and its parse ceiling counted what the scan counted
-    /// (what it measures is not asserted: timings are not tests).
+    /// well formed, the parse ceiling among them (what it measures is not
+    /// asserted: timings are not tests).
     @Test func benchWritesItsReportFiles() throws {
         let dir = TemporaryDirectory()
         let out = dir.path + "/bench"
