@@ -4,7 +4,7 @@ import Thresher
 import ThresherJSON
 import ThresherSynth
 
-/// `thresh bench`: end-to-end throughput, measured beside a floor and a peer.
+/// `thresh bench`: end-to-end throughput, measured beside a floor, a parse ceiling and a peer.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure end-to-end scan throughput; write bench.md, bench.svg and bench.json.",
@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Path of the baseline script.")
     var baseline: String = "Benchmarks/baselines/extract.py"
 
-    @Flag(help: "Only the main configuration, the floor and the baseline (no --jobs 1 or compression variants).")
+    @Flag(help: "Only the main configuration, the floor, the parse ceiling and the baseline (no --jobs 1, compression or format variants).")
     var quick = false
 
     func validate() throws {

@@ -88,7 +88,7 @@ struct BenchSummary {
     var ceilingMBps: Double { ceilingMedian.megabytesPerSecond }
     var pythonMBps: Double? { python.map { main.median.bytes / 1e6 / $0.seconds } }
 
-    /// (label, MB/s) bars for the chart, fastest first after the floor.
+    /// (label, MB/s) bars for the chart: the two references, then each configuration, then the baseline.
     var bars: [(String, Double)] {
         var list = [("floor: read + memchr", floorMBps), ("parse ceiling: reader + tokenizer", ceilingMBps)] + results.map { ($0.name, $0.megabytesPerSecond) }
         if let pythonMBps { list.append(("Python + orjson baseline", pythonMBps)) }
