@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "CByteMask"),
         .target(name: "ThresherScan", dependencies: ["CByteMask"]),
         .target(name: "ThresherJSON", dependencies: ["CByteMask"]),
-        .target(name: "ThresherExtract", dependencies: ["ThresherJSON", "CXXHash"]),
+        .target(name: "ThresherExtract", dependencies: ["ThresherJSON", "CXXHash", "CByteMask"]),
         .target(
             name: "ThresherStore",
             dependencies: [

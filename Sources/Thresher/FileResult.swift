@@ -14,6 +14,10 @@ public struct PreparedExample: Sendable {
     public var callNames: [String]
     /// The prompt's line: examples of a file are written in this order.
     public var lineStart: Int
+    /// Replacements per rule, counted in the report if it is written.
+    public var redactions: RedactionCounts
+    public var feedback: Feedback?
+    public var split: SplitName?
 }
 
 /// Everything the scan of one transcript produced, handed to the writer.

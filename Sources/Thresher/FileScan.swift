@@ -164,7 +164,7 @@ final class FileScan: @unchecked Sendable {
         var assembler = TurnAssembler(
             configuration: TurnAssembler.Configuration(
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
-                keepThinking: configuration.keepThinking),
+                keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: file.relativePath, decoder: decoder,
             hasSidechainRecords: summaries.contains { $0!.records.contains(where: \.isSidechain) },
             recordCount: summaries.reduce(0) { $0 + $1!.records.count })
@@ -172,9 +172,11 @@ final class FileScan: @unchecked Sendable {
         var writer = JSONWriter(capacity: 1 << 16)
         let hasher = DedupKey.Hasher()
         let format = configuration.format
+        let split = configuration.split
         var skipped = 0
-        assembler.onExample = { example in
-            if let ready = Self.prepare(example, format: format, writer: &writer, hasher: hasher) {
+        assembler.onExample = { example, redactions in
+            if let ready = Self.prepare(example, redactions: redactions, format: format, split: split,
+                                        writer: &writer, hasher: hasher) {
                 prepared.append(ready)
             } else {
                 skipped += 1
@@ -217,8 +219,9 @@ final class FileScan: @unchecked Sendable {
     /// Hashes and formats an example here, on the worker, so the writer
     /// thread only dedups and compresses.
     /// Nil when the format cannot hold the example.
-    static func prepare(_ example: Example, format: OutputFormat, writer: inout JSONWriter,
-                        hasher: DedupKey.Hasher) -> PreparedExample? {
+    static func prepare(_ example: Example, redactions: RedactionCounts, format: OutputFormat, split: DatasetSplit?,
+                        writer: inout JSONWriter, hasher: DedupKey.Hasher) -> PreparedExample? {
+        var example = example
         // One reused writer for the canonical form, the record and the line;
         // what is kept is copied out at its exact size (a shared buffer
         // would be held, capacity and all, until written).
@@ -230,15 +233,19 @@ final class FileScan: @unchecked Sendable {
         writer.drain(into: hasher.update)
         let key = hasher.key
         let id = key.hex
+        example.metadata.split = split?.part(ofID: id)
         writer.reset()
-        ExampleRecord.write(example, id: id, besides: format, to: &writer)
+        // Split shards are not read in write order, so a record that needs
+        // its shard line (a delta) cannot be used with them.
+        ExampleRecord.write(example, id: id, besides: split == nil ? format : nil, to: &writer)
         let record = writer.bytes
         writer.reset()
         guard format.write(example, id: id, to: &writer) else { return nil }
         var names: [String] = []
         for case .assistant(_, let calls, _) in example.messages { names += calls.map(\.name) }
-        return PreparedExample(key: key, line: writer.bytes, record: record,
-                               callNames: names, lineStart: example.metadata.lineStart)
+        return PreparedExample(key: key, line: writer.bytes, record: record, callNames: names,
+                               lineStart: example.metadata.lineStart, redactions: redactions,
+                               feedback: example.metadata.feedback, split: example.metadata.split)
     }
 
     /// Where phase 2 reads kept values: `pread` into a reused buffer.

@@ -14,6 +14,9 @@ public enum OutputExporter {
         public var compression: Compression = .zstd
         public var level = 3
         public var shardSize: Int64 = 128 << 20
+        /// Applied to each example read (SPEC §10), on top of any the source used.
+        public var filters = ExampleFilters()
+        public var split: DatasetSplit?
 
         public init(source: String, output: String, format: OutputFormat) {
             self.source = source
@@ -27,6 +30,7 @@ public enum OutputExporter {
         public var examplesWritten = 0
         public var skippedByFormat = 0
         public var duplicates = 0
+        public var filtered = FilterCounts()
         public var shards: [String] = []
     }
 
@@ -45,13 +49,11 @@ public enum OutputExporter {
             throw NoRecords(path: configuration.source)
         }
         let folder = try OutputFolder(
-            path: configuration.output, format: configuration.format.rawValue,
+            path: configuration.output, options: shapingOptions(configuration, source: manifest),
             compression: configuration.compression.rawValue, fresh: false)
         defer { folder.unlock() }
-        let shards = ShardWriter(
-            directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
-            shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex,
-            fileExtension: configuration.format.fileExtension, header: configuration.format.shardHeader)
+        let shards = SplitShardWriters(folder: folder, format: configuration.format, compression: configuration.compression,
+                                       level: configuration.level, shardSize: configuration.shardSize)
         let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
         var seen = Set(folder.committedKeys)
         var keys: [DedupKey] = []
@@ -68,22 +70,28 @@ public enum OutputExporter {
                 let record = Array(recordLine)
                 // A delta record goes with its shard line: an OUT of one format
                 // has deltas for every example or for none, in shard order.
-                let (id, example) = ExampleRecord.isDelta(record)
+                var (id, example) = ExampleRecord.isDelta(record)
                     ? try ExampleRecord.decode(delta: record, line: try shardLines.next(), argumentsAsString: manifest.format == OutputFormat.openai.rawValue)
                     : try ExampleRecord.decode(record)
                 report.examplesRead += 1
                 guard let key = DedupKey(hex: id) else { throw ExportError(description: "\(shard.name): bad id \(id)") }
+                if let failed = configuration.filters.firstFailure(example.metadata) {
+                    report.filtered[failed] += 1
+                    continue
+                }
                 guard seen.insert(key).inserted else {
                     report.duplicates += 1
                     continue
                 }
+                example.metadata.split = configuration.split?.part(ofID: id)
                 writer.reset()
                 guard configuration.format.write(example, id: id, to: &writer) else {
                     report.skippedByFormat += 1
                     continue
                 }
-                try shards.write(line: writer.bytes)
-                try records.write(line: ExampleRecord.encode(example, id: id, besides: configuration.format))
+                try shards.write(line: writer.bytes, split: example.metadata.split)
+                let besides = configuration.split == nil ? configuration.format : nil
+                try records.write(line: ExampleRecord.encode(example, id: id, besides: besides))
                 keys.append(key)
                 report.examplesWritten += 1
             }
@@ -104,6 +112,19 @@ public enum OutputExporter {
         try folder.commit(shards: written, records: try records.finish(), keys: keys,
                           states: Array(folder.fileStates.values), run: String(decoding: entry.bytes, as: UTF8.self))
         return report
+    }
+
+    /// The export's fixed options: the source's selection and redaction
+    /// (the examples were shaped by them), this export's format, filters
+    /// and split.
+    static func shapingOptions(_ configuration: Configuration, source: Manifest) -> [ShapingOption] {
+        let own = ScanConfiguration.shapingOptions(
+            format: configuration.format, selector: nil, includeSidechains: nil, keepThinking: nil, redaction: nil,
+            filters: configuration.filters, split: configuration.split)
+        let inherited = (source.options ?? []).filter { option in
+            ["--tools", "--no-sidechains", "--keep-thinking", "--redact"].contains(option.name)
+        }
+        return [own[0]] + inherited + own.dropFirst()
     }
 
     /// The lines of an output folder's JSONL shards, one after the other.

@@ -1,5 +1,6 @@
 import ThresherExtract
 import ThresherScan
+import ThresherState
 import ThresherStore
 
 /// Everything one `thresh scan` run needs to know.
@@ -17,6 +18,11 @@ public struct ScanConfiguration: Sendable {
     public var selector: ToolSelector = .mcp
     public var includeSidechains = true
     public var keepThinking = false
+    /// The secrets replaced (SPEC §9); `.none` is `--no-redact`.
+    public var redaction: RedactionRules = .all
+    public var filters = ExampleFilters()
+    /// `--split`: nil writes one set of shards.
+    public var split: DatasetSplit?
     public var followSymlinks = false
     /// Start the output folder afresh (`--full`).
     public var fresh = false
@@ -41,6 +47,41 @@ public struct ScanConfiguration: Sendable {
     public init(roots: [String], output: String) {
         self.roots = roots
         self.output = output
+    }
+
+    /// The redactor for `redaction`; nil when it is off.
+    public var redactor: Redactor? { redaction.isEmpty ? nil : Redactor(rules: redaction) }
+
+    /// The options that shape examples, fixed for an output folder's life
+    /// (SPEC §8), by their command-line names, `--format` first.
+    public var shapingOptions: [ShapingOption] {
+        Self.shapingOptions(format: format, selector: selector, includeSidechains: includeSidechains,
+                            keepThinking: keepThinking, redaction: redaction, filters: filters, split: split)
+    }
+
+    public static func shapingOptions(format: OutputFormat, selector: ToolSelector?, includeSidechains: Bool?,
+                                      keepThinking: Bool?, redaction: RedactionRules?, filters: ExampleFilters,
+                                      split: DatasetSplit?) -> [ShapingOption] {
+        var options = [ShapingOption(name: "--format", value: format.rawValue)]
+        if let selector {
+            let tools = switch selector {
+            case .mcp: "mcp__*"
+            case .all: "* (--all-tools)"
+            case .globs(let globs): globs.joined(separator: ",")
+            }
+            options.append(ShapingOption(name: "--tools", value: tools))
+        }
+        if let includeSidechains {
+            options.append(ShapingOption(name: "--no-sidechains", value: includeSidechains ? "off" : "on"))
+        }
+        if let keepThinking { options.append(ShapingOption(name: "--keep-thinking", value: keepThinking ? "on" : "off")) }
+        if let redaction { options.append(ShapingOption(name: "--redact", value: redaction.description)) }
+        let set = Dictionary(uniqueKeysWithValues: filters.settings)
+        for filter in ExampleFilters.Filter.allCases {
+            options.append(ShapingOption(name: filter.option, value: set[filter.rawValue] ?? "off"))
+        }
+        options.append(ShapingOption(name: "--split", value: split?.description ?? "off"))
+        return options
     }
 
     public static var availableCores: Int {

@@ -23,6 +23,7 @@ public struct ScanPipeline {
         let now = Date().timeIntervalSince1970
         var report = ScanReport()
         report.output = configuration.output
+        report.redactionRules = configuration.redaction
         report.startedAt = Self.timestamp(now)
 
         // A file truncated under a mapping must not crash the run.
@@ -31,7 +32,7 @@ public struct ScanPipeline {
         let discovered = clock.now
         report.problems = discovery.problems.map(\.description)
         let folder = try OutputFolder(
-            path: configuration.output, format: configuration.format.rawValue,
+            path: configuration.output, options: configuration.shapingOptions,
             compression: configuration.compression.rawValue, fresh: configuration.fresh)
         defer { folder.unlock() }
         report.removedLeftovers = folder.removedLeftovers
@@ -41,10 +42,8 @@ public struct ScanPipeline {
         var perServer = OrderedCounts()
         var perTool = OrderedCounts()
 
-        let shards = ShardWriter(
-            directory: folder.shardsPath, compression: configuration.compression, level: configuration.level,
-            shardSize: configuration.shardSize, firstIndex: folder.nextShardIndex,
-            fileExtension: configuration.format.fileExtension, header: configuration.format.shardHeader)
+        let shards = SplitShardWriters(folder: folder, format: configuration.format, compression: configuration.compression,
+                                       level: configuration.level, shardSize: configuration.shardSize)
         let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
         let plan = ResumePlan(files: discovery.files, states: folder.fileStates, settle: configuration.settle, now: now)
         report.files = discovery.files.count
@@ -96,9 +95,12 @@ public struct ScanPipeline {
                     continue
                 }
                 newKeys.append(example.key)
-                try shards.write(line: example.line)
+                try shards.write(line: example.line, split: example.split)
                 try records.write(line: example.record)
                 report.examplesWritten += 1
+                report.redactions.add(example.redactions)
+                report.writtenPerFeedback[example.feedback?.rawValue ?? "none", default: 0] += 1
+                if let split = example.split { report.writtenPerSplit[split.rawValue, default: 0] += 1 }
                 for name in example.callNames {
                     perTool.add(name)
                     if let server = Example.mcpServer(of: name) { perServer.add(server) }
@@ -157,8 +159,9 @@ public struct ScanPipeline {
         case .all: w.string("*")
         case .globs(let globs): w.string(globs.joined(separator: ","))
         }
-        w.key("sidechains"); w.bool(configuration.includeSidechains)
-        w.key("keep_thinking"); w.bool(configuration.keepThinking)
+        for option in configuration.shapingOptions where option.name != "--format" && option.name != "--tools" {
+            w.key(named: String(option.name.dropFirst(2))); w.string(option.value)
+        }
         w.endObject()
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
@@ -197,6 +200,37 @@ struct OrderedCounts {
             index[name] = pairs.count
             pairs.append((name, 1))
         }
+    }
+}
+
+/// The example shards of one run: one writer, or with `--split` one per
+/// part (`shards/train/`, …), each rolling its own shards.
+final class SplitShardWriters {
+    private let make: (String?) -> ShardWriter
+    private var writers: [String: ShardWriter] = [:]
+    private var order: [String] = []
+
+    init(folder: OutputFolder, format: OutputFormat, compression: Compression, level: Int, shardSize: Int64) {
+        make = { split in
+            ShardWriter(
+                directory: folder.shardsPath, compression: compression, level: level, shardSize: shardSize,
+                firstIndex: folder.nextShardIndex(split: split), fileExtension: format.fileExtension,
+                header: format.shardHeader, split: split)
+        }
+    }
+
+    func write(line: [UInt8], split: SplitName?) throws {
+        let key = split?.rawValue ?? ""
+        if writers[key] == nil {
+            writers[key] = make(split?.rawValue)
+            order.append(key)
+        }
+        try writers[key]!.write(line: line)
+    }
+
+    /// Every writer's finished shards, splits in the order they began.
+    func finish() throws -> [ShardInfo] {
+        try order.flatMap { try writers[$0]!.finish() }
     }
 }
 

@@ -25,6 +25,13 @@ public struct ScanReport: Sendable {
     public var examplesWritten = 0
     public var shardsWritten: [String] = []
     public var examplesInOutput = 0
+    /// Replacements per rule over the examples written (SPEC §9).
+    public var redactions = RedactionCounts()
+    /// Whether redaction was on (the report says so rather than showing zeros).
+    public var redactionRules: RedactionRules = .all
+    /// Examples written per feedback value (`none` when absent) and per split.
+    public var writtenPerFeedback: [String: Int] = [:]
+    public var writtenPerSplit: [String: Int] = [:]
     public var callsPerServer: [(String, Int)] = []
     public var callsPerTool: [(String, Int)] = []
     public var removedLeftovers: [String] = []
@@ -84,6 +91,12 @@ public struct ScanReport: Sendable {
         w.endObject()
         w.key("sidechain_streams_dropped"); w.int(c.sidechainStreamsDropped)
         w.key("selected"); w.int(c.selected)
+        w.key("filtered")
+        w.beginObject()
+        for filter in ExampleFilters.Filter.allCases {
+            w.key(named: filter.rawValue); w.int(c.filtered[filter])
+        }
+        w.endObject()
         w.key("duplicates")
         w.beginObject()
         w.key("this_run"); w.int(duplicatesThisRun)
@@ -96,6 +109,17 @@ public struct ScanReport: Sendable {
         for shard in shardsWritten { w.string(shard) }
         w.endArray()
         w.key("examples_in_output"); w.int(examplesInOutput)
+        w.key("redact"); w.string(redactionRules.description)
+        w.key("redactions")
+        w.beginObject()
+        for rule in RedactionRule.allCases {
+            w.key(named: rule.name); w.int(redactions[rule])
+        }
+        w.endObject()
+        w.key("written_per_feedback")
+        counts(&w, ["positive", "neutral", "negative", "none"].map { ($0, writtenPerFeedback[$0] ?? 0) })
+        w.key("written_per_split")
+        counts(&w, SplitName.allCases.compactMap { part in writtenPerSplit[part.rawValue].map { (part.rawValue, $0) } })
         w.key("calls_per_mcp_server")
         counts(&w, callsPerServer)
         w.key("calls_per_tool")
@@ -138,6 +162,20 @@ public struct ScanReport: Sendable {
         lines.append("thresh: \(plural(files, "file"))\(skipped), read \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
         lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
         lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(plural(examplesWritten, "example")) in \(plural(shardsWritten.count, "shard")) to \(output) (\(examplesInOutput) in all)")
+        if c.filtered.total > 0 {
+            let parts = ExampleFilters.Filter.allCases.filter { c.filtered[$0] > 0 }.map { "\($0.option) \(c.filtered[$0])" }
+            lines.append("  filtered out \(c.filtered.total): \(parts.joined(separator: ", "))")
+        }
+        if redactionRules.isEmpty {
+            lines.append("  redaction off (--no-redact): secrets in the archive are in the shards as they are")
+        } else if redactions.total > 0 {
+            let parts = RedactionRule.allCases.filter { redactions[$0] > 0 }.map { "\($0.name) \(redactions[$0])" }
+            lines.append("  redacted \(redactions.total) secrets: \(parts.joined(separator: ", "))")
+        }
+        if !writtenPerSplit.isEmpty {
+            let parts = SplitName.allCases.map { "\($0.rawValue) \(writtenPerSplit[$0.rawValue] ?? 0)" }
+            lines.append("  split: \(parts.joined(separator: ", "))")
+        }
         if skippedByFormat > 0 {
             lines.append("  \(plural(skippedByFormat, "selected turn")) cannot be written in this format (skipped)")
         }

@@ -207,11 +207,15 @@ struct DraftTurn {
         decoder.prefetch(spans(of: kept, pieces: grouped))
         var position = [Int](repeating: -1, count: calls.count)
         // Each id is written twice (the call and its result): made a String once.
-        let callIDs = calls.map { $0.id?.string ?? "" }
+        var callIDs = calls.map { $0.id?.string ?? "" }
         var next = 0
+        var idsSeen = Set<String>()
         for case .assistant(let k) in kept {
             for case .call(let call) in grouped[k] {
                 position[call] = next
+                // SPEC §6: an id that an earlier call of the example has is
+                // written with its position, so ids are unique.
+                if !idsSeen.insert(callIDs[call]).inserted { callIDs[call] += "_\(next)" }
                 next += 1
             }
         }

@@ -47,6 +47,14 @@ public struct ExampleMetadata: Sendable, Equatable {
     public var mcpServers: [String]
     public var numToolCalls: Int
     public var numToolErrors: Int
+    /// UTF-8 bytes of the content after redaction (SPEC §10; see `Example.contentBytes`).
+    public var bytes = 0
+    /// From the prompt that closed the turn; nil when none did.
+    public var feedback: Feedback?
+    /// Replacements made by redaction; nil when redaction is off.
+    public var redactions: Int?
+    /// The example's part with `--split`; nil without.
+    public var split: SplitName?
 }
 
 extension Example {

@@ -25,6 +25,8 @@ public struct ExtractCounters: Sendable, Equatable {
     public var orphanAssistantRecords = 0
     public var sidechainStreamsDropped = 0
     public var selected = 0
+    /// Selected turns left out by a filter, under the first they failed.
+    public var filtered = FilterCounts()
 
     public init() {}
 
@@ -55,5 +57,6 @@ public struct ExtractCounters: Sendable, Equatable {
         orphanAssistantRecords += other.orphanAssistantRecords
         sidechainStreamsDropped += other.sidechainStreamsDropped
         selected += other.selected
+        filtered.add(other.filtered)
     }
 }

@@ -7,11 +7,17 @@ public struct TurnAssembler {
         public var selector: ToolSelector
         public var includeSidechains: Bool
         public var keepThinking: Bool
+        /// Applied to every selected turn before the filters; nil: `--no-redact`.
+        public var redactor: Redactor?
+        public var filters: ExampleFilters
 
-        public init(selector: ToolSelector = .mcp, includeSidechains: Bool = true, keepThinking: Bool = false) {
+        public init(selector: ToolSelector = .mcp, includeSidechains: Bool = true, keepThinking: Bool = false,
+                    redactor: Redactor? = Redactor(), filters: ExampleFilters = ExampleFilters()) {
             self.selector = selector
             self.includeSidechains = includeSidechains
             self.keepThinking = keepThinking
+            self.redactor = redactor
+            self.filters = filters
         }
     }
 
@@ -24,9 +30,10 @@ public struct TurnAssembler {
     /// Selected complete turns, in order of their prompt line after `finish`
     /// (empty when `onExample` takes them instead).
     public private(set) var examples: [Example] = []
-    /// Receives each selected turn as it closes, instead of `examples`, so
-    /// a caller can format it at once and let the decoded texts go.
-    public var onExample: ((Example) -> Void)?
+    /// Receives each selected turn that passed the filters as it closes,
+    /// with its replacements per rule, instead of `examples`, so a caller
+    /// can format it at once and let the decoded texts go.
+    public var onExample: ((Example, RedactionCounts) -> Void)?
 
     private var streams: [Stream] = []
     private var mainStream: Int?
@@ -62,9 +69,9 @@ public struct TurnAssembler {
         case .none:
             break
         case .prompt(let prompt):
-            try close(stream)
-            streams[stream].open = DraftTurn(
-                prompt: unit.prompts[Int(prompt)], line: line, offset: record.lineOffset, timestamp: record.timestamp)
+            let next = unit.prompts[Int(prompt)]
+            try close(stream, nextPrompt: next)
+            streams[stream].open = DraftTurn(prompt: next, line: line, offset: record.lineOffset, timestamp: record.timestamp)
         case .interrupt:
             streams[stream].open?.interrupted = true
         case .close:
@@ -141,7 +148,9 @@ public struct TurnAssembler {
         return pending
     }
 
-    private mutating func close(_ stream: Int) throws {
+    /// `nextPrompt`: the prompt that closes the turn, if one does (its
+    /// feedback, SPEC §10).
+    private mutating func close(_ stream: Int, nextPrompt: Prompt? = nil) throws {
         guard let turn = streams[stream].open else { return }
         streams[stream].open = nil
         switch turn.outcome() {
@@ -152,8 +161,22 @@ public struct TurnAssembler {
             counters.turnsComplete += 1
             guard turn.calls.contains(where: { configuration.selector.matches($0.name) }) else { return }
             counters.selected += 1
-            let example = try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder)
-            if let onExample { onExample(example) } else { examples.append(example) }
+            var example = try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder)
+            let redactions = configuration.redactor?.redact(&example) ?? RedactionCounts()
+            example.metadata.bytes = example.contentBytes
+            if let nextPrompt { example.metadata.feedback = Feedback(nextPrompt: try promptText(nextPrompt)) }
+            if let failed = configuration.filters.firstFailure(example.metadata) {
+                counters.filtered[failed] += 1
+                return
+            }
+            if let onExample { onExample(example, redactions) } else { examples.append(example) }
+        }
+    }
+
+    private func promptText(_ prompt: Prompt) throws -> String {
+        switch prompt.text {
+        case .span(let span): try decoder.requiredText(span).string
+        case .decoded(let text): text
         }
     }
 }

@@ -19,6 +19,9 @@ public struct Manifest: Sendable, Equatable {
     public var stateGeneration = 0
     /// Earlier runs' entries as canonical JSON text, kept verbatim.
     public var runs: [String] = []
+    /// The options that shape examples, fixed for the folder's life (SPEC
+    /// §8); nil in a manifest written before thresh kept them.
+    public var options: [ShapingOption]?
 
     public init(format: String, compression: String) {
         self.format = format
@@ -52,6 +55,15 @@ public struct Manifest: Sendable, Equatable {
         w.int(dedupKeys)
         w.key("state_generation")
         w.int(stateGeneration)
+        if let options {
+            w.key("options")
+            w.beginObject()
+            for option in options {
+                w.key(named: option.name)
+                w.string(option.value)
+            }
+            w.endObject()
+        }
         w.key("shards")
         w.beginArray()
         for shard in shards { Self.write(shard, to: &w) }
@@ -76,6 +88,7 @@ public struct Manifest: Sendable, Equatable {
         w.key("bytes"); w.int(Int(shard.bytes))
         w.key("uncompressed_bytes"); w.int(Int(shard.uncompressedBytes))
         w.key("sha256"); w.string(shard.sha256)
+        if let split = shard.split { w.key("split"); w.string(split) }
         w.endObject()
     }
 
@@ -116,20 +129,39 @@ public struct Manifest: Sendable, Equatable {
             func shardList(_ list: Int) throws -> [ShardInfo] {
                 try tape.elements(of: list).map { shard in
                     guard tape[shard].kind == .object else { throw fail("bad shard entry") }
-                    return ShardInfo(
+                    var info = ShardInfo(
                         name: try string(shard, "name"), records: try int(shard, "records"),
                         bytes: Int64(try int(shard, "bytes")), uncompressedBytes: Int64(try int(shard, "uncompressed_bytes")),
                         sha256: try string(shard, "sha256"))
+                    info.split = try? string(shard, "split")
+                    return info
                 }
             }
             manifest.shards = try shardList(shards)
             if let records = tape.member(of: root, "record_shards", in: buffer), tape[records].kind == .array {
                 manifest.recordShards = try shardList(records)
             }
+            if let options = tape.member(of: root, "options", in: buffer), tape[options].kind == .object {
+                manifest.options = tape.members(of: options).map { key, value in
+                    ShapingOption(name: tape.decodeString(key, in: buffer), value: tape.decodeString(value, in: buffer))
+                }
+            }
             if let runs = tape.member(of: root, "runs", in: buffer), tape[runs].kind == .array {
                 manifest.runs = tape.elements(of: runs).map { tape.canonicalString($0, in: buffer) }
             }
             return manifest
         }
+    }
+}
+
+/// One option that shapes examples, as the manifest keeps it: its
+/// command-line name (`--tools`) and its value as text.
+public struct ShapingOption: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
     }
 }

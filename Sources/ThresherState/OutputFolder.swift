@@ -28,18 +28,24 @@ public final class OutputFolder {
     public private(set) var removedLeftovers: [String] = []
     private let lock: OutputLock
 
-    public struct FormatMismatch: Error, CustomStringConvertible {
+    /// A run whose example-shaping options differ from those the folder
+    /// was written with (SPEC §8): bad usage, nothing is changed.
+    public struct OptionMismatch: Error, CustomStringConvertible {
         public var path: String
+        public var option: String
         public var existing: String
         public var requested: String
         public var description: String {
-            "\(path) holds \(existing) output; this run asks for \(requested). Use another output folder or --full."
+            "\(path) was written with \(option) \(existing); this run asks for \(option) \(requested). "
+                + "The options that shape examples are fixed for an output folder: use --full to start it afresh, or another output folder."
         }
     }
 
     /// Opens (creating if needed) `path`. With `fresh`, everything thresh
-    /// wrote there before is removed first.
-    public init(path: String, format: String, compression: String, fresh: Bool) throws {
+    /// wrote there before is removed first. `options` (the first is
+    /// `--format`) must equal those the folder was written with.
+    public init(path: String, options: [ShapingOption], compression: String, fresh: Bool) throws {
+        let format = options.first { $0.name == "--format" }?.value ?? ""
         self.path = path
         try OutputFile.makeDirectory(path)
         try OutputFile.makeDirectory(path + "/state")
@@ -47,7 +53,7 @@ public final class OutputFolder {
         try OutputFile.makeDirectory(path + "/state/model")
         lock = try OutputLock(path: path + "/state/lock")
         if fresh {
-            for name in Self.listDirectory(path + "/shards") { unlink(path + "/shards/" + name) }
+            for name in Self.shardFiles(path + "/shards") { unlink(path + "/shards/" + name) }
             for name in Self.listDirectory(path + "/state/model") { unlink(path + "/state/model/" + name) }
             unlink(path + "/" + Manifest.fileName)
             unlink(path + "/state/" + KeyLog.fileName)
@@ -57,16 +63,15 @@ public final class OutputFolder {
         let manifestPath = path + "/" + Manifest.fileName
         if let bytes = try Self.readFile(manifestPath) {
             manifest = try Manifest.decode(bytes, path: manifestPath)
-            guard manifest.format == format && manifest.compression == compression else {
-                throw FormatMismatch(
-                    path: path, existing: "\(manifest.format)/\(manifest.compression)",
-                    requested: "\(format)/\(compression)")
-            }
+            try Self.check(options, against: manifest, path: path)
+            // Compression may change between runs: each shard's name says its own.
+            manifest.compression = compression
         } else {
             manifest = Manifest(format: format, compression: compression)
+            manifest.options = options
         }
         let listed = Set(manifest.shards.map(\.name))
-        for name in Self.listDirectory(path + "/shards") where !listed.contains(name) {
+        for name in Self.shardFiles(path + "/shards") where !listed.contains(name) {
             unlink(path + "/shards/" + name)
             removedLeftovers.append("shards/" + name)
         }
@@ -93,6 +98,43 @@ public final class OutputFolder {
         fileStates = states
     }
 
+    private static func check(_ options: [ShapingOption], against manifest: Manifest, path: String) throws {
+        guard let stored = manifest.options else {
+            // Written before options were kept: its examples were never redacted.
+            let format = options.first { $0.name == "--format" }?.value ?? ""
+            if manifest.format != format {
+                throw OptionMismatch(path: path, option: "--format", existing: manifest.format, requested: format)
+            }
+            throw OptionMismatch(path: path, option: "--redact", existing: "none (written by a thresh before SPEC v1.2)",
+                                 requested: options.first { $0.name == "--redact" }?.value ?? "all")
+        }
+        for option in options {
+            let existing = stored.first { $0.name == option.name }?.value ?? "(not set)"
+            if existing != option.value {
+                throw OptionMismatch(path: path, option: option.name, existing: existing, requested: option.value)
+            }
+        }
+    }
+
+    /// The files under `shards/`, with those of split folders
+    /// (`train/part-…`) named relative to it.
+    static func shardFiles(_ path: String) -> [String] {
+        var names: [String] = []
+        for name in listDirectory(path) {
+            if ["train", "val", "test"].contains(name), isDirectory(path + "/" + name) {
+                names += listDirectory(path + "/" + name).map { name + "/" + $0 }
+            } else {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// What a folder holds, read without the lock and without cleaning up
     /// (for `thresh status`, which may run beside a scan).
     public static func peek(path: String) throws -> (manifest: Manifest, states: [FileState])? {
@@ -105,8 +147,9 @@ public final class OutputFolder {
         return (manifest, try FileStateStore.decode(state, path: statePath))
     }
 
-    /// Index of the next shard to write.
+    /// Index of the next shard to write (of one split, with `--split`).
     public var nextShardIndex: Int { manifest.shards.count }
+    public func nextShardIndex(split: String?) -> Int { manifest.shards.filter { $0.split == split }.count }
     public var nextRecordShardIndex: Int { manifest.recordShards.count }
 
     /// Records a finished run whose shards are already in place: the new

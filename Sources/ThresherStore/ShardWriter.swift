@@ -9,6 +9,9 @@ public struct ShardInfo: Sendable, Equatable {
     public var uncompressedBytes: Int64
     /// SHA-256 of the file's bytes, lowercase hex.
     public var sha256: String
+    /// The dataset part (`train`, `val`, `test`) with `--split`; its shards
+    /// are named inside a folder of that name.
+    public var split: String?
 
     public init(name: String, records: Int, bytes: Int64, uncompressedBytes: Int64, sha256: String) {
         self.name = name
@@ -34,6 +37,9 @@ public final class ShardWriter {
     public let fileExtension: String
     /// Bytes every shard starts with (a CSV header); not counted as a record.
     public let header: [UInt8]?
+    /// The dataset part this writer's shards belong to: they go to
+    /// `directory/SPLIT/` and are named `SPLIT/part-…`.
+    public let split: String?
     public private(set) var finished: [ShardInfo] = []
     private var nextIndex: Int
     private var current: OpenShard?
@@ -64,8 +70,9 @@ public final class ShardWriter {
     }
 
     public init(directory: String, compression: Compression, level: Int, shardSize: Int64, firstIndex: Int,
-                fileExtension: String = "jsonl", header: [UInt8]? = nil) {
+                fileExtension: String = "jsonl", header: [UInt8]? = nil, split: String? = nil) {
         self.directory = directory
+        self.split = split
         self.fileExtension = fileExtension
         self.header = header
         self.compression = compression
@@ -114,8 +121,10 @@ public final class ShardWriter {
     }
 
     private func openNext() throws -> OpenShard {
-        let name = Self.shardName(index: nextIndex, fileExtension: fileExtension, compression: compression)
+        let name = (split.map { $0 + "/" } ?? "")
+            + Self.shardName(index: nextIndex, fileExtension: fileExtension, compression: compression)
         nextIndex += 1
+        if let split, finished.isEmpty { try OutputFile.makeDirectory(directory + "/" + split) }
         let file = try OutputFile(creating: directory + "/" + name + ".partial")
         let shard = OpenShard(name: name, file: file, compressor: try Compressor(compression, level: level))
         if let header {
@@ -137,8 +146,10 @@ public final class ShardWriter {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
-        finished.append(ShardInfo(
+        var info = ShardInfo(
             name: shard.name, records: shard.records, bytes: shard.bytes,
-            uncompressedBytes: shard.uncompressed, sha256: digest))
+            uncompressedBytes: shard.uncompressed, sha256: digest)
+        info.split = split
+        finished.append(info)
     }
 }

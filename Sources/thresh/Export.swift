@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Thresher
 import ThresherExtract
+import ThresherState
 import ThresherStore
 
 struct Export: ParsableCommand {
@@ -26,6 +27,9 @@ struct Export: ParsableCommand {
     @Option(help: "Uncompressed bytes per shard, e.g. 128MiB.")
     var shardSize: String = "128MiB"
 
+    @OptionGroup(title: "Selection")
+    var selection: SelectionOptions
+
     func validate() throws {
         if let level, !compression.levels.contains(level) { throw ValidationError("--level \(level) is out of range for \(compression)") }
         guard let size = ByteSize.parse(shardSize), size > 0 else { throw ValidationError("--shard-size '\(shardSize)' is not a size") }
@@ -37,11 +41,16 @@ struct Export: ParsableCommand {
         configuration.compression = compression
         configuration.level = level ?? compression.defaultLevel
         configuration.shardSize = ByteSize.parse(shardSize)!
+        configuration.filters = try selection.filters()
+        configuration.split = try selection.datasetSplit()
         do {
             let report = try OutputExporter.export(configuration)
-            let skipped = report.skippedByFormat > 0 ? ", \(report.skippedByFormat) the format cannot hold" : ""
+            var skipped = report.skippedByFormat > 0 ? ", \(report.skippedByFormat) the format cannot hold" : ""
+            if report.filtered.total > 0 { skipped += ", \(report.filtered.total) filtered out" }
             FileHandle.standardError.write(Data(
                 "thresh export: \(report.examplesRead) examples read, \(report.examplesWritten) written in \(report.shards.count) shards to \(output) (\(report.duplicates) already there\(skipped))\n".utf8))
+        } catch let mismatch as OutputFolder.OptionMismatch {
+            throw BadUsage(description: mismatch.description)
         } catch {
             throw RunFailed(description: "\(error)")
         }

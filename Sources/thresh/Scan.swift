@@ -3,6 +3,7 @@ import Foundation
 import Thresher
 import ThresherExtract
 import ThresherScan
+import ThresherState
 import ThresherStore
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -16,6 +17,7 @@ struct Scan: ParsableCommand {
             ROOT is a folder of transcripts (walked recursively) or a single .jsonl file. \
             With no ROOT, $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects is scanned.
             Running the same command again on the same OUT adds only examples not already in it.
+            Secrets are redacted by default; rules for --redact: \(RedactionRule.allCases.map(\.name).joined(separator: ", ")).
             """)
 
     @Argument(help: "Folders or files to scan, in dedup priority order.")
@@ -54,6 +56,15 @@ struct Scan: ParsableCommand {
     @Flag(help: "Keep assistant thinking as a `reasoning` field.")
     var keepThinking = false
 
+    @Flag(help: "Write secrets as they are: turn redaction off (it is on by default).")
+    var noRedact = false
+
+    @Option(help: "Redact only these comma-separated rules (default: all). `thresh scan --help` lists them below.")
+    var redact: String?
+
+    @OptionGroup(title: "Selection")
+    var selection: SelectionOptions
+
     @Flag(help: "Follow symbolic links while walking folders (with loop detection).")
     var followSymlinks = false
 
@@ -88,12 +99,26 @@ struct Scan: ParsableCommand {
             throw ValidationError("--shard-size '\(shardSize)' is not a size (e.g. 128MiB, 500MB, 1G)")
         }
         if let tools, Self.globs(tools).isEmpty { throw ValidationError("--tools needs at least one glob") }
+        _ = try redactionRules()
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
         if let unitSize, unitSize < 1 { throw ValidationError("--unit-size must be at least 1") }
         for root in effectiveRoots where !FileManager.default.fileExists(atPath: root) {
             throw ValidationError(roots.isEmpty
                 ? "no ROOT given and the default archive \(root) does not exist"
                 : "root \(root) does not exist")
+        }
+    }
+
+    func redactionRules() throws -> RedactionRules {
+        if noRedact {
+            guard redact == nil else { throw ValidationError("--no-redact and --redact cannot be given together") }
+            return .none
+        }
+        guard let redact else { return .all }
+        do {
+            return try RedactionRules.parse(redact)
+        } catch {
+            throw ValidationError("--redact: \(error)")
         }
     }
 
@@ -120,6 +145,9 @@ struct Scan: ParsableCommand {
         }
         configuration.includeSidechains = !noSidechains
         configuration.keepThinking = keepThinking
+        configuration.redaction = try redactionRules()
+        configuration.filters = try selection.filters()
+        configuration.split = try selection.datasetSplit()
         configuration.followSymlinks = followSymlinks
         configuration.fresh = full
         configuration.readMethod = readMethod
@@ -132,6 +160,9 @@ struct Scan: ParsableCommand {
         do {
             report = try ScanPipeline(configuration: configuration).run()
             display.finish()
+        } catch let mismatch as OutputFolder.OptionMismatch {
+            display.finish()
+            throw BadUsage(description: mismatch.description)
         } catch {
             display.finish()
             throw RunFailed(description: "\(error)")

@@ -16,6 +16,11 @@ struct RunFailed: Error, CustomStringConvertible {
     var description: String
 }
 
+/// Bad usage found only once the run looked at its output folder (exit code 2).
+struct BadUsage: Error, CustomStringConvertible {
+    var description: String
+}
+
 @main
 enum Main {
     static func main() {
@@ -25,6 +30,9 @@ enum Main {
         } catch let failure as RunFailed {
             FileHandle.standardError.write(Data("thresh: error: \(failure)\n".utf8))
             exit(1)
+        } catch let usage as BadUsage {
+            FileHandle.standardError.write(Data("thresh: error: \(usage)\n".utf8))
+            exit(2)
         } catch {
             // Help and version requests print and succeed; everything else
             // here is bad usage.

@@ -44,4 +44,6 @@ static inline const void *thresh_memrchr(const void *s, int c, size_t n) {
 }
 #endif
 
+#include "SecretAnchor.h"
+
 #endif

@@ -3,7 +3,7 @@ import ThresherJSON
 /// One row per example for review in a spreadsheet, RFC 4180 quoting and
 /// CRLF line ends; every shard starts with the header row.
 enum CSVFormat {
-    static let columns = ["id", "prompt", "tools", "num_tool_calls", "num_tool_errors", "final_answer", "session_id", "file", "started_at"]
+    static let columns = ["id", "prompt", "tools", "num_tool_calls", "num_tool_errors", "final_answer", "session_id", "file", "started_at", "feedback", "split"]
 
     static let header: [UInt8] = Array((columns.joined(separator: ",") + "\r\n").utf8)
 
@@ -12,6 +12,7 @@ enum CSVFormat {
         let fields = [
             id, example.prompt.string, m.tools.joined(separator: ";"), String(m.numToolCalls), String(m.numToolErrors),
             example.finalAnswer.string, m.sessionID ?? "", m.file, m.startedAt ?? "",
+            m.feedback?.rawValue ?? "", m.split?.rawValue ?? "",
         ]
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(byte: UInt8(ascii: ",")) }

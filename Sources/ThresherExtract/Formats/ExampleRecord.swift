@@ -8,15 +8,16 @@ import ThresherJSON
 /// repeat, which call a result answers), the record is just that delta;
 /// beside the other formats it is the whole example.
 public enum ExampleRecord {
-    /// The record to keep beside a shard line of `format`.
-    public static func encode(_ example: Example, id: String, besides format: OutputFormat) -> [UInt8] {
+    /// The record to keep beside a shard line of `format` (nil: the whole
+    /// example, whatever the shards hold).
+    public static func encode(_ example: Example, id: String, besides format: OutputFormat?) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         write(example, id: id, besides: format, to: &w)
         return w.bytes
     }
 
     /// `encode` into a reused writer.
-    public static func write(_ example: Example, id: String, besides format: OutputFormat, to w: inout JSONWriter) {
+    public static func write(_ example: Example, id: String, besides format: OutputFormat?, to w: inout JSONWriter) {
         if format == .openai || format == .messages {
             writeDelta(example, id: id, to: &w)
         } else {
@@ -289,7 +290,7 @@ public enum ExampleRecord {
         }
 
         func metadata(_ m: Int) throws -> ExampleMetadata {
-            ExampleMetadata(
+            var metadata = ExampleMetadata(
                 file: try string(m, "file"), sessionID: optionalString(m, "session_id"), agentID: optionalString(m, "agent_id"),
                 sidechain: member(m, "sidechain").map { tape[$0].kind == .true } ?? false, cwd: optionalString(m, "cwd"),
                 gitBranch: optionalString(m, "git_branch"), clientVersion: optionalString(m, "client_version"),
@@ -297,6 +298,11 @@ public enum ExampleRecord {
                 lineStart: try int(m, "line_start"), lineEnd: try int(m, "line_end"), tools: strings(m, "tools"),
                 mcpServers: strings(m, "mcp_servers"), numToolCalls: try int(m, "num_tool_calls"),
                 numToolErrors: try int(m, "num_tool_errors"))
+            metadata.bytes = (try? int(m, "bytes")) ?? 0
+            metadata.feedback = optionalString(m, "feedback").flatMap(Feedback.init(rawValue:))
+            metadata.redactions = try? int(m, "redactions")
+            metadata.split = optionalString(m, "split").flatMap(SplitName.init(rawValue:))
+            return metadata
         }
     }
 }

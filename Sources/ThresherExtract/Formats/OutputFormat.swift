@@ -131,6 +131,14 @@ enum MetadataWriter {
         w.int(m.numToolCalls)
         w.key("num_tool_errors")
         w.int(m.numToolErrors)
+        w.key("bytes")
+        w.int(m.bytes)
+        optional(&w, "feedback", m.feedback?.rawValue)
+        if let redactions = m.redactions {
+            w.key("redactions")
+            w.int(redactions)
+        }
+        optional(&w, "split", m.split?.rawValue)
         w.endObject()
     }
 

@@ -1,0 +1,15 @@
+// The redactor's pre-filter (see ThresherExtract's `Redactor`): the next
+// byte position where a secret of SPEC §9 could be anchored, found 16 bytes
+// at a time. Most strings hold none, so most strings are decided here.
+#ifndef THRESH_SECRET_ANCHOR_H
+#define THRESH_SECRET_ANCHOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The first index i in [from, n) where `b` holds an anchor: one of
+/// `- _ : = @`, or the last byte of `eyJ`, of `rer` in any case (`bearer`),
+/// of `A` + one of `KSBCI`, of `gh` / `gl`, of `xox`. Returns n when none.
+size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from);
+
+#endif
