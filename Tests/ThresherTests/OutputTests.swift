@@ -176,9 +176,41 @@ import ThresherExtract
         #expect(try rescan(run.archive).report.filesUnchanged == 1)
     }
 
-    @Test func anOutputFolderKeepsItsFormatAndCompression() throws {
+    /// SPEC §8: every example-shaping option is fixed for an OUT; a run
+    /// that changes one is refused naming it and both values, and changes
+    /// nothing. Compression may change.
+    @Test(arguments: [
+        ("--format", "openai", "sharegpt"), ("--tools", "* (--all-tools)", "mcp__*"), ("--no-sidechains", "off", "on"),
+        ("--keep-thinking", "off", "on"), ("--redact", "all", "none"), ("--redact", "all", "email"),
+        ("--max-tool-errors", "off", "0"), ("--min-calls", "off", "2"), ("--max-bytes", "off", "100"),
+        ("--feedback", "off", "negative,none"), ("--since", "off", "2025"), ("--until", "off", "2026"),
+        ("--project", "off", "/home/*"), ("--split", "off", "90,5,5"),
+    ])
+    func anOutputFolderKeepsItsShapingOptions(_ option: String, _ existing: String, _ requested: String) throws {
         let run = try scan([("p/s.jsonl", Self.twoTurns("c").contents)])
-        #expect(throws: OutputFolder.FormatMismatch.self) { try rescan(run.archive) { $0.compression = .gzip } }
+        let manifest = try Data(contentsOf: URL(fileURLWithPath: run.out + "/manifest.json"))
+        let error = #expect(throws: OutputFolder.OptionMismatch.self) {
+            try rescan(run.archive) { configuration in
+                switch option {
+                case "--format": configuration.format = .sharegpt
+                case "--tools": configuration.selector = .mcp
+                case "--no-sidechains": configuration.includeSidechains = false
+                case "--keep-thinking": configuration.keepThinking = true
+                case "--redact": configuration.redaction = requested == "none" ? .none : RedactionRules([.email])
+                case "--max-tool-errors": configuration.filters.maxToolErrors = 0
+                case "--min-calls": configuration.filters.minCalls = 2
+                case "--max-bytes": configuration.filters.maxBytes = 100
+                case "--feedback": configuration.filters.feedback = [.negative, nil]
+                case "--since": configuration.filters.since = "2025"
+                case "--until": configuration.filters.until = "2026"
+                case "--project": configuration.filters.project = "/home/*"
+                default: configuration.split = try! DatasetSplit(parsing: "90,5,5")
+                }
+            }
+        }
+        #expect(error?.option == option && error?.existing == existing && error?.requested == requested)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: run.out + "/manifest.json")) == manifest)
+        #expect(try rescan(run.archive) { $0.compression = .gzip }.report.filesUnchanged == 1)
     }
 
     @Test func unreadableEntriesAreReportedAndTheRestIsProcessed() throws {
