@@ -34,19 +34,9 @@ public enum OutputExporter {
         public var shards: [String] = []
     }
 
-    public struct NoRecords: Error, CustomStringConvertible {
-        public var path: String
-        public var description: String {
-            "\(path) keeps no example records (written before thresh kept them?): scan the archive into it again with --full"
-        }
-    }
-
     public static func export(_ configuration: Configuration) throws -> Report {
         guard let (manifest, _) = try OutputFolder.peek(path: configuration.source) else {
             throw OutputStatus.NotAnOutput(path: configuration.source)
-        }
-        guard manifest.recordShards.reduce(0, { $0 + $1.records }) == manifest.examples else {
-            throw NoRecords(path: configuration.source)
         }
         let folder = try OutputFolder(
             path: configuration.output, options: shapingOptions(configuration, source: manifest),
@@ -59,42 +49,29 @@ public enum OutputExporter {
         var keys: [DedupKey] = []
         var report = Report()
         var writer = JSONWriter(capacity: 1 << 16)
-        var shardLines = ShardLines(folder: configuration.source, shards: manifest.shards.map(\.name))
-        for shard in manifest.recordShards {
-            let path = configuration.source + "/state/model/" + shard.name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ExportError(description: "\(path): missing")
+        try OutputExamples.forEach(in: configuration.source, manifest: manifest) { id, example in
+            var example = example
+            report.examplesRead += 1
+            guard let key = DedupKey(hex: id) else { throw ExportError(description: "\(configuration.source): bad id \(id)") }
+            if let failed = configuration.filters.firstFailure(example.metadata) {
+                report.filtered[failed] += 1
+                return
             }
-            let plain = try Decompressor.decompress(Array(data), .zstd)
-            for recordLine in plain.split(separator: 0x0A) {
-                let record = Array(recordLine)
-                // A delta record goes with its shard line: an OUT of one format
-                // has deltas for every example or for none, in shard order.
-                var (id, example) = ExampleRecord.isDelta(record)
-                    ? try ExampleRecord.decode(delta: record, line: try shardLines.next(), argumentsAsString: manifest.format == OutputFormat.openai.rawValue)
-                    : try ExampleRecord.decode(record)
-                report.examplesRead += 1
-                guard let key = DedupKey(hex: id) else { throw ExportError(description: "\(shard.name): bad id \(id)") }
-                if let failed = configuration.filters.firstFailure(example.metadata) {
-                    report.filtered[failed] += 1
-                    continue
-                }
-                guard seen.insert(key).inserted else {
-                    report.duplicates += 1
-                    continue
-                }
-                example.metadata.split = configuration.split?.part(ofID: id)
-                writer.reset()
-                guard configuration.format.write(example, id: id, to: &writer) else {
-                    report.skippedByFormat += 1
-                    continue
-                }
-                try shards.write(line: writer.bytes, split: example.metadata.split)
-                let besides = configuration.split == nil ? configuration.format : nil
-                try records.write(line: ExampleRecord.encode(example, id: id, besides: besides))
-                keys.append(key)
-                report.examplesWritten += 1
+            guard seen.insert(key).inserted else {
+                report.duplicates += 1
+                return
             }
+            example.metadata.split = configuration.split?.part(ofID: id)
+            writer.reset()
+            guard configuration.format.write(example, id: id, to: &writer) else {
+                report.skippedByFormat += 1
+                return
+            }
+            try shards.write(line: writer.bytes, split: example.metadata.split)
+            let besides = configuration.split == nil ? configuration.format : nil
+            try records.write(line: ExampleRecord.encode(example, id: id, besides: besides))
+            keys.append(key)
+            report.examplesWritten += 1
         }
         let written = try shards.finish()
         report.shards = written.map(\.name)
@@ -125,33 +102,6 @@ public enum OutputExporter {
             ["--tools", "--no-sidechains", "--keep-thinking", "--redact"].contains(option.name)
         }
         return [own[0]] + inherited + own.dropFirst()
-    }
-
-    /// The lines of an output folder's JSONL shards, one after the other.
-    struct ShardLines {
-        let folder: String
-        var shards: [String]
-        var lines: [ArraySlice<UInt8>] = []
-        var position = 0
-
-        init(folder: String, shards: [String]) {
-            self.folder = folder
-            self.shards = shards
-        }
-
-        mutating func next() throws -> [UInt8] {
-            while position == lines.count {
-                guard !shards.isEmpty else { throw ExportError(description: "\(folder): fewer shard lines than records") }
-                let name = shards.removeFirst()
-                guard let data = FileManager.default.contents(atPath: folder + "/shards/" + name) else {
-                    throw ExportError(description: "\(folder)/shards/\(name): missing")
-                }
-                lines = try Decompressor.decompress(Array(data), Decompressor.compression(ofShard: name)).split(separator: 0x0A)
-                position = 0
-            }
-            position += 1
-            return Array(lines[position - 1])
-        }
     }
 
     public struct ExportError: Error, CustomStringConvertible {

@@ -241,7 +241,7 @@ enum FormatRules {
 /// RFC 4180 records: fields split at commas and records at CRLF, both only
 /// outside double quotes; `""` inside quotes is one quote.
 enum CSVRecords {
-    static let columns = 9
+    static let columns = OutputFormat.csvColumnCount
 
     static func split(_ bytes: [UInt8]) -> [[String]] {
         var records: [[String]] = []

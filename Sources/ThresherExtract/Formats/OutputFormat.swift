@@ -8,6 +8,9 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// The shard file extension before any compression suffix.
     public var fileExtension: String { self == .csv ? "csv" : "jsonl" }
 
+    /// Fields per CSV record.
+    public static var csvColumnCount: Int { CSVFormat.columns.count }
+
     /// A line every shard starts with (the CSV header), if any.
     public var shardHeader: [UInt8]? { self == .csv ? CSVFormat.header : nil }
 
