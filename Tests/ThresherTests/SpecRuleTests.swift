@@ -544,8 +544,8 @@ import Testing
             "started_at": "2026-01-01T00:00:02Z", "ended_at": "2026-01-01T00:00:06Z", "line_start": 2, "line_end": 6,
             "tools": ["mcp__srv__a", "Bash", "mcp__two__b"], "mcp_servers": ["srv", "two"],
             "num_tool_calls": 4, "num_tool_errors": 2,
-            // "go" + "A" + four names and `{"q":1}` arguments + "done"; no feedback (the file ends).
-            "bytes": 2 + 1 + (11 + 4 + 11 + 11) + 4 * 7 + 4, "redactions": 0,
+            // "go" + four names and `{"q":1}` arguments + "done" ("A" is the message id); no feedback (the file ends).
+            "bytes": 2 + (11 + 4 + 11 + 11) + 4 * 7 + 4, "redactions": 0,
         ])
     }
 
