@@ -25,7 +25,7 @@ public struct OutputVerifier {
         var report = Report()
         var ids = Set<String>()
         let listed = Set(manifest.shards.map(\.name))
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: output + "/shards")) ?? []
+        let present = OutputFolder.shardFiles(output + "/shards")
         for name in present.sorted() where !listed.contains(name) {
             report.problems.append("shards/\(name): not listed in the manifest")
         }
@@ -154,6 +154,7 @@ enum FormatRules {
         guard let messages = tape.member(of: root, "messages", in: buffer), tape[messages].kind == .array else { return ["no messages array"] }
         var problems: [String] = []
         var open: [String: Int] = [:]
+        var seenCallIDs = Set<String>()
         for (position, message) in tape.elements(of: messages).enumerated() {
             let at = "message \(position)"
             guard tape[message].kind == .object, let roleIndex = tape.member(of: message, "role", in: buffer),
@@ -199,7 +200,10 @@ enum FormatRules {
                             if !parses { problems.append("\(at): arguments do not parse as JSON") }
                         }
                     }
-                    open[tape.decodeString(id, in: buffer), default: 0] += 1
+                    let callID = tape.decodeString(id, in: buffer)
+                    // SPEC §6: call ids are unique within an example.
+                    if !seenCallIDs.insert(callID).inserted { problems.append("\(at): call id \(callID) repeats an earlier call's") }
+                    open[callID, default: 0] += 1
                 }
             case "tool":
                 guard let callID = tape.member(of: message, "tool_call_id", in: buffer), tape[callID].kind == .string else {

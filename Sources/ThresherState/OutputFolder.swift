@@ -118,7 +118,7 @@ public final class OutputFolder {
 
     /// The files under `shards/`, with those of split folders
     /// (`train/part-…`) named relative to it.
-    static func shardFiles(_ path: String) -> [String] {
+    public static func shardFiles(_ path: String) -> [String] {
         var names: [String] = []
         for name in listDirectory(path) {
             if ["train", "val", "test"].contains(name), isDirectory(path + "/" + name) {

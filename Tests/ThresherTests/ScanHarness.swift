@@ -3,6 +3,7 @@ import Testing
 @testable import Thresher
 @testable import ThresherExtract
 import ThresherStore
+import ThresherState
 
 /// Builds a transcript line by line, chaining `parentUuid` like the client.
 struct Transcript {
@@ -119,7 +120,7 @@ func rescan(_ archive: TemporaryDirectory, configure: (inout ScanConfiguration) 
 
 /// Every example in an output folder's shards, in shard order.
 func readExamples(_ out: String) throws -> [[String: Any]] {
-    let names = try FileManager.default.contentsOfDirectory(atPath: out + "/shards").sorted()
+    let names = OutputFolder.shardFiles(out + "/shards").sorted()
     var examples: [[String: Any]] = []
     for name in names where name.contains(".jsonl") {
         let bytes = try decompress(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/shards/" + name))), name: name)
