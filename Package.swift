@@ -43,7 +43,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "thresh",
-            dependencies: ["Thresher", "ThresherSynth", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Thresher", "ThresherSynth", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "ThresherTests", dependencies: ["Thresher", .product(name: "Crypto", package: "swift-crypto"), "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherStore", "ThresherState", "ThresherSynth"]),
     ]

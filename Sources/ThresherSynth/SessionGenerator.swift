@@ -10,6 +10,11 @@ struct SessionGenerator {
     ]
     static let builtinTools: [StaticString] = ["Bash", "Read", "Edit", "Grep", "Glob", "Write", "TodoWrite", "WebSearch"]
 
+    /// Share of tool results that show a secret (`SecretPlanter`).
+    static let secretRate = 0.02
+    /// The secrets planted so far, as they must not appear in any shard.
+    private(set) var plantedSecrets: [String] = []
+
     init(writer: RecordWriter, mcpShare: Double) {
         self.writer = writer
         self.mcpShare = mcpShare
@@ -72,9 +77,17 @@ struct SessionGenerator {
                 w.lit("}")
             }
         } else {
-            writer.userText(writer.body(code: false).escapedPrefix(600))
+            // Some prompts open with what the user thought of the last
+            // answer, as real ones do (SPEC §10 feedback).
+            let reaction = writer.random.chance(0.3) ? Self.reactions[writer.random.below(Self.reactions.count)] : ""
+            writer.userText(Array(reaction.utf8) + writer.body(code: false).escapedPrefix(600))
         }
     }
+
+    static let reactions = [
+        "Thanks! ", "Perfect, ", "Great, now ", "LGTM. ", "No, that's wrong. ", "Still failing: ", "That didn't work. ",
+        "Wait, ", "ok ", "Next: ",
+    ]
 
     private mutating func imagePrompt() {
         let size = writer.random.logNormal(median: 1_500_000, sigma: 0.5, range: 200_000...(4 << 20 - 8))
@@ -188,7 +201,13 @@ struct SessionGenerator {
                 return
             }
             for id in ids {
-                let content = writer.random.chance(0.5) ? writer.body(code: true) : writer.body(code: false)
+                var content = writer.random.chance(0.5) ? writer.body(code: true) : writer.body(code: false)
+                if writer.random.chance(Self.secretRate) {
+                    let kind = writer.random.below(SecretPlanter.kinds)
+                    let (text, secret) = SecretPlanter.plant(kind: kind, random: &writer.random)
+                    content = text + content
+                    plantedSecrets.append(secret)
+                }
                 toolResult(id: id, content: content, error: writer.random.chance(0.05))
             }
         }

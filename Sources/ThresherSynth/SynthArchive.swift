@@ -37,6 +37,8 @@ public enum SynthArchive {
         public var files = 0
         public var bytes: Int64 = 0
         public var seconds = 0.0
+        /// Every secret planted in the archive (`SecretPlanter`), in project order.
+        public var secrets: [String] = []
     }
 
     /// One session file to write, with the subagents that go with it.
@@ -71,6 +73,7 @@ public enum SynthArchive {
             let part = try result!.get()
             summary.files += part.files
             summary.bytes += part.bytes
+            summary.secrets += part.secrets
         }
         let elapsed = ContinuousClock.now - started
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -137,6 +140,7 @@ public enum SynthArchive {
                 try file.write(Array("{\"parentUuid\":null,\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"still being wri".utf8))
             }
             previousTurns = generator.replayable
+            summary.secrets += generator.plantedSecrets
             try file.close()
             summary.files += 1
             summary.bytes += Int64(file.written)
@@ -158,6 +162,7 @@ public enum SynthArchive {
                 let agentFile = try SynthFile(path: path)
                 try agentGenerator.fill(to: agentSize, inlineSidechains: false, images: false) { try agentFile.write($0) }
                 try agentFile.close()
+                summary.secrets += agentGenerator.plantedSecrets
                 summary.files += 1
                 summary.bytes += Int64(agentFile.written)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Thresher
+import ThresherJSON
 import ThresherSynth
 
 struct Synth: ParsableCommand {
@@ -22,6 +23,9 @@ struct Synth: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ScanConfiguration.availableCores
 
+    @Option(help: "Write the secrets planted in the archive to FILE, one JSON string per line.")
+    var secrets: String?
+
     func validate() throws {
         guard let bytes = ByteSize.parse(size), bytes > 0 else { throw ValidationError("--size '\(size)' is not a size") }
         guard bytes <= 1 << 40 else { throw ValidationError("--size is limited to 1 TiB") }
@@ -37,6 +41,18 @@ struct Synth: ParsableCommand {
             summary = try SynthArchive.generate(configuration)
         } catch {
             throw RunFailed(description: "\(error)")
+        }
+        if let secrets {
+            var lines: [UInt8] = []
+            for secret in summary.secrets {
+                JSONWriter.appendQuoted(secret, to: &lines)
+                lines.append(0x0A)
+            }
+            do {
+                try Data(lines).write(to: URL(fileURLWithPath: secrets))
+            } catch {
+                throw RunFailed(description: "\(secrets): \(error)")
+            }
         }
         let megabytes = Double(summary.bytes) / 1e6
         FileHandle.standardError.write(Data(String(
