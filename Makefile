@@ -8,7 +8,7 @@ DEMO_OUT ?= demo-out
 BENCH_SIZE ?= 2GiB
 BENCH_RUNS ?= 3
 
-.PHONY: deps build demo test bench benchmarks clean
+.PHONY: deps test-deps build demo test bench benchmarks clean
 
 ## Installs the C libraries thresh links against, when missing (Debian/Ubuntu).
 deps:
@@ -29,9 +29,14 @@ demo: build
 	@echo "== $(DEMO_OUT)/shards:"; ls -l $(DEMO_OUT)/shards
 	@echo "== first example:"; zstd -dc $(DEMO_OUT)/shards/part-00000.jsonl.zst | head -n 1
 
+## Chromium renders the `thresh stats` page in a test (skipped without it).
+test-deps: deps
+	@dpkg -s chromium >/dev/null 2>&1 || { echo "installing: chromium"; \
+		$(SUDO) apt-get install -y -qq chromium || echo "chromium unavailable: the stats page render test will be skipped"; }
+
 ## The Swift test suite, then the interoperability test (shards loaded by
 ## Hugging Face datasets from a throwaway virtualenv; needs PyPI).
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/interop/run.sh

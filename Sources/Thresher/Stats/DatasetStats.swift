@@ -164,8 +164,8 @@ public struct DatasetStats: Sendable {
             stats.perMonth = months.sorted { ($0.key == "unknown" ? "~" : $0.key) < ($1.key == "unknown" ? "~" : $1.key) }
                 .map { ($0.key, $0.value) }
             stats.bytes = Distribution(bytes, bounds: [0] + (0...10).map { 1024 << $0 }) { low, high in
-                guard let high else { return "≥ " + Self.size(low) }
-                return low == 0 ? "< " + Self.size(high) : Self.size(low) + "–" + Self.size(high)
+                guard let high else { return "≥" + Self.size(low) }
+                return low == 0 ? "<" + Self.size(high) : Self.size(low) + "–" + Self.size(high)
             }
             stats.calls = Distribution(calls, bounds: [1, 2, 3, 4, 5, 9, 17, 33]) { low, high in
                 guard let high else { return "\(low)+" }
@@ -184,7 +184,7 @@ public struct DatasetStats: Sendable {
         }
 
         static func size(_ bytes: Int) -> String {
-            bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
+            bytes >= 1 << 20 ? "\(bytes >> 20)M" : "\(bytes >> 10)K"
         }
     }
 

@@ -10,7 +10,9 @@ public enum StatsPage {
             ("examples", grouped(stats.examples)), ("calls", grouped(stats.totalCalls)), ("failed calls", rate),
             ("est. tokens", compact(stats.estimatedTokens)), ("secrets redacted", grouped(stats.redactions.total)),
         ]
-        if !stats.perSplit.isEmpty { cards.append(("split", stats.perSplit.map { "\($0.1)" }.joined(separator: " / "))) }
+        if !stats.perSplit.isEmpty {
+            cards.append((stats.perSplit.map(\.0).joined(separator: " · "), stats.perSplit.map { compact($0.1) }.joined(separator: " · ")))
+        }
         var sections: [String] = []
         sections.append(section("Calls per MCP server", "bar length: calls; red: failed calls",
                                 errorBars(stats.perServer.prefix(20))))
@@ -26,7 +28,7 @@ public enum StatsPage {
         sections.append(section("Models", "examples per model", countTable(stats.perModel.prefix(10), "model")))
         if stats.redactions.total > 0 {
             let rows = RedactionRule.allCases.filter { stats.redactions[$0] > 0 }.map { ($0.name, stats.redactions[$0]) }
-            sections.append(section("Redactions", "secrets replaced, per rule", countTable(rows[...], "rule")))
+            sections.append(section("Redactions", "secrets replaced, per rule", countTable(rows[...], "rule", "replaced")))
         }
         return """
         <!DOCTYPE html>
@@ -42,7 +44,8 @@ public enum StatsPage {
         header p { margin: 0 0 20px; color: #5b6275; }
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 20px; }
         .card { background: #fff; border-radius: 10px; padding: 14px 16px; box-shadow: 0 1px 2px rgba(20,30,60,.08); }
-        .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
+        .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+        .card .value.long { font-size: 18px; line-height: 36px; }
         .card .label { color: #5b6275; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
         .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(500px, 1fr)); gap: 16px; }
         section { background: #fff; border-radius: 10px; padding: 16px 18px; box-shadow: 0 1px 2px rgba(20,30,60,.08); overflow: hidden; }
@@ -60,7 +63,7 @@ public enum StatsPage {
         </style></head>
         <body><main>
         <header><h1>\(escape(stats.output))</h1><p>\(grouped(stats.examples)) examples in \(escape(stats.format)) format, read by <code>thresh stats</code></p></header>
-        <div class="cards">\(cards.map { "<div class=\"card\"><div class=\"value\">\(escape($0.1))</div><div class=\"label\">\(escape($0.0))</div></div>" }.joined())</div>
+        <div class="cards">\(cards.map { "<div class=\"card\"><div class=\"value\($0.1.count > 7 ? " long" : "")\">\(escape($0.1))</div><div class=\"label\">\(escape($0.0))</div></div>" }.joined())</div>
         <div class="grid">
         \(sections.joined(separator: "\n"))
         </div>
@@ -97,8 +100,12 @@ public enum StatsPage {
     }
 
     /// Vertical bars with the count above each and the label below.
-    private static func columns(_ items: [(String, Int)], color: String) -> String {
-        guard items.contains(where: { $0.1 > 0 }) else { return "<p class=\"empty\">none</p>" }
+    private static func columns(_ all: [(String, Int)], color: String) -> String {
+        // Empty buckets at either end say nothing.
+        guard let first = all.firstIndex(where: { $0.1 > 0 }), let last = all.lastIndex(where: { $0.1 > 0 }) else {
+            return "<p class=\"empty\">none</p>"
+        }
+        let items = Array(all[first...last])
         let width = 520.0, height = 190.0, top = 18.0, bottom = 40.0
         let slot = width / Double(items.count)
         let most = Double(items.map(\.1).max() ?? 1)
@@ -146,9 +153,9 @@ public enum StatsPage {
         return html + "</table>"
     }
 
-    private static func countTable(_ rows: ArraySlice<(String, Int)>, _ title: String) -> String {
+    private static func countTable(_ rows: ArraySlice<(String, Int)>, _ title: String, _ counted: String = "examples") -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">none</p>" }
-        return "<table><tr><th>\(title)</th><th>examples</th></tr>"
+        return "<table><tr><th>\(title)</th><th>\(counted)</th></tr>"
             + rows.map { "<tr><td>\(escape($0.0))</td><td>\(grouped($0.1))</td></tr>" }.joined() + "</table>"
     }
 
