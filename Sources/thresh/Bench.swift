@@ -77,6 +77,8 @@ struct Bench: ParsableCommand {
         let cores = ScanConfiguration.availableCores
         var configurations: [(name: String, arguments: [String])] = [
             ("thresh, \(cores) jobs, zstd 3", ["--jobs", "\(cores)"]),
+            // Redaction is on by default: its cost is the main run against this one.
+            ("thresh, \(cores) jobs, zstd 3, --no-redact", ["--jobs", "\(cores)", "--no-redact"]),
         ]
         if !quick {
             configurations += [
@@ -117,7 +119,8 @@ struct Bench: ParsableCommand {
 
         // Example ids from thresh, against the Python baseline's from the same files.
         let idsOut = scratch + "/ids-out"
-        _ = try scanChild(archive: archive, out: idsOut, arguments: ["--compression", "none"])
+        // The baseline does not redact, so ids are compared on unredacted examples.
+        _ = try scanChild(archive: archive, out: idsOut, arguments: ["--compression", "none", "--no-redact"])
         let threshIDs = try Self.exampleIDs(shards: idsOut + "/shards")
         let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
 

@@ -119,6 +119,9 @@ struct BenchSummary {
         try Data(json()).write(to: URL(fileURLWithPath: folder + "/bench.json"))
     }
 
+    /// The `--no-redact` run, beside the main one.
+    var unredacted: BenchResult? { results.first { $0.name.hasSuffix("--no-redact") } }
+
     func markdown() -> String {
         var out = ["# thresh bench", ""]
         out.append("Archive: \(archive), \(String(format: "%.1f", main.median.bytes / 1e6)) MB, \(Int(main.median.lines)) lines. "
@@ -132,6 +135,13 @@ struct BenchSummary {
                           ceilingMBps / main.megabytesPerSecond, 100 * main.megabytesPerSecond / ceilingMBps, floorMBps / ceilingMBps))
         if let single = results.first(where: { $0.name.contains("1 job") }) {
             out.append(String(format: "- %d jobs vs 1 job: %.2fx", cores, single.median.wallSeconds / main.median.wallSeconds))
+        }
+        if let plain = unredacted {
+            func assemble(_ r: BenchResult) -> Double { r.median.stages.first { $0.0 == "assemble" }?.1 ?? 0 }
+            out.append(String(format: "- redaction cost: the default scan's wall time is %+.1f%% of --no-redact's (%.3f s vs %.3f s; "
+                              + "phase 2, where redaction runs, %.3f s vs %.3f s summed over workers)",
+                              100 * (main.median.wallSeconds / plain.median.wallSeconds - 1), main.median.wallSeconds,
+                              plain.median.wallSeconds, assemble(main), assemble(plain)))
         }
         let formats = results.filter { $0.name.hasSuffix("messages") || $0.name.hasSuffix("sharegpt") || $0.name.hasSuffix("chatml")
             || $0.name.hasSuffix("alpaca") || $0.name.hasSuffix("unified") || $0.name.hasSuffix("csv") }
@@ -231,6 +241,9 @@ struct BenchSummary {
         }
         if let single = results.first(where: { $0.name.contains("1 job") }) {
             w.key("jobs_speedup"); w.double(single.median.wallSeconds / main.median.wallSeconds)
+        }
+        if let plain = unredacted {
+            w.key("redaction_cost"); w.double(main.median.wallSeconds / plain.median.wallSeconds - 1)
         }
         w.endObject()
         w.newline()

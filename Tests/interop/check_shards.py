@@ -102,6 +102,27 @@ def main():
                     messages = [json.loads(m) if isinstance(m, str) else m for m in example["messages"]]
                     totals.update(openai_format_errors({"messages": messages}))
                 check(name + " OpenAI format checks", not totals, dict(totals))
+    # --split: the three parts load as one DatasetDict, each with the rows
+    # the manifest lists for it (README shows the same call).
+    out = os.path.join(work, "split")
+    subprocess.run([thresh, "scan", *roots, "-o", out, "--settle", "0", "--all-tools", "--split", "60,20,20",
+                    "--quiet"], check=True)
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
+    expected = collections.Counter()
+    for shard in manifest["shards"]:
+        expected[shard["split"]] += shard["records"]
+    data_files = {key: sorted(glob.glob(os.path.join(out, "shards", part, "*.jsonl.zst")))
+                  for key, part in (("train", "train"), ("validation", "val"), ("test", "test"))}
+    data_files = {key: files for key, files in data_files.items() if files}
+    try:
+        splits = datasets.load_dataset("json", data_files=data_files, cache_dir=os.path.join(work, "cache", "split"))
+        check("split DatasetDict", isinstance(splits, datasets.DatasetDict), type(splits).__name__)
+        for key, part in (("train", "train"), ("validation", "val"), ("test", "test")):
+            rows = len(splits[key]) if key in splits else 0
+            check(f"split {part} rows", rows == expected[part], f"{rows} rows, manifest {expected[part]}")
+        check("split total", sum(expected.values()) == manifest["examples"], str(expected))
+    except Exception as error:
+        check("split load", False, f"{type(error).__name__}: {str(error)[:300]}")
     print(f"interop: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
