@@ -5,12 +5,12 @@ public enum Feedback: String, Sendable, CaseIterable {
 
     /// Classifies a next prompt's text.
     public init(nextPrompt text: String) {
-        let t = Self.normalize(text)
-        if Self.negativeStarts.contains(where: { Self.starts(t, $0) })
-            || Self.negativeAnywhere.contains(where: { Self.occurs(t, $0) }) {
+        // Normalized text is ASCII (`a-z`, `0-9`, `'`, space): phrases are
+        // matched on its bytes, once per selected turn.
+        let t = Array((" " + Self.normalize(text) + " ").utf8)
+        if Self.negativePhrases.starts.contains(where: { Self.starts(t, $0) }) || Self.negativePhrases.anywhere.contains(where: { Self.occurs(t, $0) }) {
             self = .negative
-        } else if Self.positiveStarts.contains(where: { Self.starts(t, $0) })
-            || Self.positiveAnywhere.contains(where: { Self.occurs(t, $0) }) {
+        } else if Self.positivePhrases.starts.contains(where: { Self.starts(t, $0) }) || Self.positivePhrases.anywhere.contains(where: { Self.occurs(t, $0) }) {
             self = .positive
         } else {
             self = .neutral
@@ -20,33 +20,53 @@ public enum Feedback: String, Sendable, CaseIterable {
     /// U+2019 → `'`, `A`-`Z` lowercased, every run of characters other
     /// than `a-z`, `0-9` and `'` → one space, no spaces at either end.
     static func normalize(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
         var gap = false
         for scalar in text.unicodeScalars {
-            var c = scalar
-            if c.value == 0x2019 { c = "'" }
-            if c.value >= 0x41 && c.value <= 0x5A { c = Unicode.Scalar(c.value + 0x20)! }
-            let kept = (c.value >= 0x61 && c.value <= 0x7A) || (c.value >= 0x30 && c.value <= 0x39) || c == "'"
+            var c = scalar.value
+            if c == 0x2019 { c = 0x27 }
+            if c >= 0x41 && c <= 0x5A { c += 0x20 }
+            let kept = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x27
             guard kept else {
                 gap = true
                 continue
             }
-            if gap && !out.isEmpty { out.append(" ") }
+            if gap && !out.isEmpty { out.append(0x20) }
             gap = false
-            out.append(c)
+            out.append(UInt8(c))
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// `phrase` starts `t`: equal, or followed by a space.
-    static func starts(_ t: String, _ phrase: String) -> Bool {
-        t == phrase || t.hasPrefix(phrase + " ")
+    /// `phrase` (as ` phrase `) starts ` t `: T equals P or begins with P and a space.
+    static func starts(_ spaced: [UInt8], _ phrase: [UInt8]) -> Bool {
+        spaced.starts(with: phrase)
     }
 
-    /// `phrase` occurs in `t` as whole words.
-    static func occurs(_ t: String, _ phrase: String) -> Bool {
-        (" " + t + " ").contains(" " + phrase + " ")
+    /// ` phrase ` occurs in ` t `.
+    static func occurs(_ spaced: [UInt8], _ phrase: [UInt8]) -> Bool {
+        guard spaced.count >= phrase.count, let first = phrase.first else { return false }
+        var i = 0
+        let last = spaced.count - phrase.count
+        while i <= last {
+            if spaced[i] == first && spaced[i..<i + phrase.count].elementsEqual(phrase) { return true }
+            i += 1
+        }
+        return false
     }
+
+    /// Phrase lists as ` phrase ` bytes.
+    private struct Phrases {
+        let starts: [[UInt8]]
+        let anywhere: [[UInt8]]
+        init(_ starts: [String], _ anywhere: [String]) {
+            self.starts = starts.map { Array((" " + $0 + " ").utf8) }
+            self.anywhere = anywhere.map { Array((" " + $0 + " ").utf8) }
+        }
+    }
+
+    private static let negativePhrases = Phrases(negativeStarts, negativeAnywhere)
+    private static let positivePhrases = Phrases(positiveStarts, positiveAnywhere)
 
     static let negativeStarts = [
         "no", "nope", "wrong", "not quite", "not what i", "that's wrong", "thats wrong", "that is wrong",
