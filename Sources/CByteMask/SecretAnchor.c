@@ -21,9 +21,44 @@ static int is_anchor(const uint8_t *b, size_t i) {
     return 0;
 }
 
+// Whether the byte before a `:` or `=` (past blanks and one quote) can end
+// a secret name: password, passwd, secret, token and *key end in d, t, n, y.
+static int after_secret_name(const uint8_t *b, size_t i) {
+    while (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t')) i--;
+    if (i > 0 && (b[i - 1] == '"' || b[i - 1] == '\'')) i--;
+    if (i == 0) return 0;
+    uint8_t c = b[i - 1] | 0x20;
+    return c == 'd' || c == 't' || c == 'n' || c == 'y';
+}
+
+static int is_local(uint8_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '%'
+        || c == '+' || c == '-';
+}
+
+// A cheap necessary condition for the single-byte anchors, so most of the
+// `- _ : = @` of ordinary text and code are passed over here. Every rule an
+// anchor can belong to needs what is tested (see the Swift `Redactor`).
+static int worth_checking(const uint8_t *b, size_t n, size_t i) {
+    switch (b[i]) {
+    case '-':  // -----BEGIN, sk-
+        return (i + 1 < n && b[i + 1] == '-') || (i >= 2 && b[i - 1] == 'k' && b[i - 2] == 's');
+    case '_':  // sk_ / rk_, github_
+        return (i >= 2 && b[i - 1] == 'k' && (b[i - 2] == 's' || b[i - 2] == 'r')) || (i >= 6 && b[i - 1] == 'b' && b[i - 6] == 'g');
+    case ':':  // scheme://, name: value
+        return (i + 1 < n && b[i + 1] == '/') || after_secret_name(b, i);
+    case '=':
+        return after_secret_name(b, i);
+    case '@':
+        return i > 0 && is_local(b[i - 1]) && i + 1 < n && (is_local(b[i + 1]) && b[i + 1] != '%' && b[i + 1] != '_' && b[i + 1] != '+');
+    default:
+        return 1;
+    }
+}
+
 size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
     size_t i = from;
-    for (; i < n && i < 2; i++) if (is_anchor(b, i)) return i;
+    for (; i < n && i < 2; i++) if (is_anchor(b, i) && worth_checking(b, n, i)) return i;
 #if defined(__SSE2__)
     const __m128i dash = _mm_set1_epi8('-'), under = _mm_set1_epi8('_'), colon = _mm_set1_epi8(':');
     const __m128i equal = _mm_set1_epi8('='), at = _mm_set1_epi8('@'), fold = _mm_set1_epi8(0x20);
@@ -50,9 +85,13 @@ size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
             _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(p, fold), e), _mm_cmpeq_epi8(_mm_or_si128(q, fold), r)));
         hit = _mm_or_si128(_mm_or_si128(hit, aws), _mm_or_si128(_mm_or_si128(git, jwt), _mm_or_si128(xox, rer)));
         unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask) return i + (size_t)__builtin_ctz(mask);
+        while (mask) {
+            size_t at = i + (size_t)__builtin_ctz(mask);
+            if (worth_checking(b, n, at)) return at;
+            mask &= mask - 1;
+        }
     }
 #endif
-    for (; i < n; i++) if (is_anchor(b, i)) return i;
+    for (; i < n; i++) if (is_anchor(b, i) && worth_checking(b, n, i)) return i;
     return n;
 }

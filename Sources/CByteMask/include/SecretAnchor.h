@@ -9,7 +9,8 @@
 
 /// The first index i in [from, n) where `b` holds an anchor: one of
 /// `- _ : = @`, or the last byte of `eyJ`, of `rer` in any case (`bearer`),
-/// of `A` + one of `KSBCI`, of `gh` / `gl`, of `xox`. Returns n when none.
+/// of `A` + one of `KSBCI`, of `gh` / `gl`, of `xox`, passing a cheap test of
+/// its neighbours that every secret anchored there passes. Returns n when none.
 size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from);
 
 #endif

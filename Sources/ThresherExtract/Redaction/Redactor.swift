@@ -38,10 +38,10 @@ public struct Redactor: Sendable {
         var out: [UInt8] = []
         var copied = 0
         var p = 0
-        let enabled = rules.rules
         while p < bytes.count {
-            // Every rule starts on an ASCII byte.
-            guard bytes[p] < 0x80, let found = firstMatch(matcher, at: p, enabled) else {
+            // Only rules that can start on this byte are tried (every rule starts on an ASCII byte).
+            let candidates = Self.rulesStarting(matcher, at: p) & rules.bits
+            guard candidates != 0, let found = firstMatch(matcher, at: p, candidates) else {
                 p += 1
                 continue
             }
@@ -57,12 +57,42 @@ public struct Redactor: Sendable {
         return out
     }
 
-    private func firstMatch(_ matcher: SecretMatcher, at p: Int, _ enabled: [RedactionRule]) -> SecretMatcher.Match? {
-        for rule in enabled {
+    /// `candidates`: a bit per rule (`RedactionRules.bits`), tried in table order.
+    private func firstMatch(_ matcher: SecretMatcher, at p: Int, _ candidates: UInt16) -> SecretMatcher.Match? {
+        var left = candidates
+        while left != 0 {
+            let rule = RedactionRule(rawValue: left.trailingZeroBitCount)!
             if let found = matcher.match(rule, at: p) { return found }
+            left &= left - 1
         }
         return nil
     }
+
+    /// The rules that could match at `p`: those with a literal first byte
+    /// equal to it, and the run-start rules (URL, assignment, e-mail) where a
+    /// run of their class starts.
+    @inline(__always)
+    static func rulesStarting(_ m: SecretMatcher, at p: Int) -> UInt16 {
+        let byte = m.bytes[p]
+        guard byte < 0x80 else { return 0 }
+        var bits = firstByteRules[Int(byte)]
+        if m.isIn(.letter, p) && !m.isIn(.scheme, p - 1) { bits |= 1 << RedactionRule.urlPassword.rawValue }
+        if m.isIn(.name, p) && !m.isIn(.name, p - 1) { bits |= 1 << RedactionRule.secretAssignment.rawValue }
+        if m.isIn(.local, p) && !m.isIn(.local, p - 1) { bits |= 1 << RedactionRule.email.rawValue }
+        return bits
+    }
+
+    /// The rules whose pattern starts with a literal, by that first byte.
+    static let firstByteRules: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: 256)
+        let starts: [(Character, [RedactionRule])] = [
+            ("-", [.privateKey]), ("A", [.awsAccessKeyID, .googleAPIKey]), ("g", [.githubToken, .gitlabToken]),
+            ("x", [.slackToken]), ("s", [.anthropicKey, .openaiKey, .stripeKey]), ("r", [.stripeKey]), ("e", [.jwt]),
+            ("b", [.bearerToken]), ("B", [.bearerToken]),
+        ]
+        for (character, rules) in starts { table[Int(character.asciiValue!)] = RedactionRules(rules).bits }
+        return table
+    }()
 
     /// Whether some enabled rule matches somewhere: each anchor names the
     /// rules that could hold it and where they would start.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the user said next about a turn (SPEC §10): read from the prompt
 /// that closed it.
 public enum Feedback: String, Sendable, CaseIterable {
@@ -45,14 +49,20 @@ public enum Feedback: String, Sendable, CaseIterable {
 
     /// ` phrase ` occurs in ` t `.
     static func occurs(_ spaced: [UInt8], _ phrase: [UInt8]) -> Bool {
-        guard spaced.count >= phrase.count, let first = phrase.first else { return false }
-        var i = 0
-        let last = spaced.count - phrase.count
-        while i <= last {
-            if spaced[i] == first && spaced[i..<i + phrase.count].elementsEqual(phrase) { return true }
-            i += 1
+        // Phrases are ` word… `: a match starts at a space followed by the word's first letter.
+        guard spaced.count >= phrase.count, phrase.count > 2 else { return false }
+        let second = phrase[1]
+        return spaced.withUnsafeBufferPointer { t in
+            phrase.withUnsafeBufferPointer { p in
+                var i = 0
+                let last = t.count - p.count
+                while i <= last {
+                    if t[i] == 0x20 && t[i + 1] == second && memcmp(t.baseAddress! + i, p.baseAddress!, p.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     /// Phrase lists as ` phrase ` bytes.
