@@ -164,7 +164,7 @@ public struct TurnAssembler {
             var example = try turn.example(file: file, sidechain: streams[stream].isSidechain, decoder: decoder)
             let redactions = configuration.redactor?.redact(&example) ?? RedactionCounts()
             example.metadata.bytes = example.contentBytes
-            if let nextPrompt { example.metadata.feedback = Feedback(nextPrompt: try promptText(nextPrompt)) }
+            if let nextPrompt { example.metadata.feedback = try feedback(from: nextPrompt) }
             if let failed = configuration.filters.firstFailure(example.metadata) {
                 counters.filtered[failed] += 1
                 return
@@ -173,10 +173,10 @@ public struct TurnAssembler {
         }
     }
 
-    private func promptText(_ prompt: Prompt) throws -> String {
+    private func feedback(from prompt: Prompt) throws -> Feedback {
         switch prompt.text {
-        case .span(let span): try decoder.requiredText(span).string
-        case .decoded(let text): text
+        case .span(let span): try decoder.requiredText(span).withRawBytes { Feedback(nextPromptUTF8: $0) }
+        case .decoded(let text): Feedback(nextPrompt: text)
         }
     }
 }

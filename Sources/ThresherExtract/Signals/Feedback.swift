@@ -9,12 +9,20 @@ public enum Feedback: String, Sendable, CaseIterable {
 
     /// Classifies a next prompt's text.
     public init(nextPrompt text: String) {
+        var text = text
+        self = text.withUTF8 { Feedback(nextPromptUTF8: $0) }
+    }
+
+    /// Classifies a next prompt's text given as UTF-8 (valid, as every
+    /// decoded text is).
+    public init(nextPromptUTF8 text: UnsafeBufferPointer<UInt8>) {
         // Normalized text is ASCII (`a-z`, `0-9`, `'`, space): phrases are
-        // matched on its bytes, once per selected turn.
-        let t = Array((" " + Self.normalize(text) + " ").utf8)
-        if Self.negativePhrases.starts.contains(where: { Self.starts(t, $0) }) || Self.negativePhrases.anywhere.contains(where: { Self.occurs(t, $0) }) {
+        // matched on its bytes, word by word.
+        let t = Self.normalize(utf8: text, spaced: true)
+        let (negativeWord, positiveWord) = Self.phrasesOccurring(in: t)
+        if negativeWord || Self.negativePhrases.starts.contains(where: { t.starts(with: $0) }) {
             self = .negative
-        } else if Self.positivePhrases.starts.contains(where: { Self.starts(t, $0) }) || Self.positivePhrases.anywhere.contains(where: { Self.occurs(t, $0) }) {
+        } else if positiveWord || Self.positivePhrases.starts.contains(where: { t.starts(with: $0) }) {
             self = .positive
         } else {
             self = .neutral
@@ -24,45 +32,59 @@ public enum Feedback: String, Sendable, CaseIterable {
     /// U+2019 → `'`, `A`-`Z` lowercased, every run of characters other
     /// than `a-z`, `0-9` and `'` → one space, no spaces at either end.
     static func normalize(_ text: String) -> String {
-        var out: [UInt8] = []
+        var text = text
+        return String(decoding: text.withUTF8 { normalize(utf8: $0, spaced: false) }, as: UTF8.self)
+    }
+
+    /// `normalize` on UTF-8 bytes; `spaced` puts one space at either end
+    /// (so phrases match as ` phrase `). Non-ASCII characters other than
+    /// U+2019 (`E2 80 99`) are gaps: no other one becomes a kept character.
+    static func normalize(utf8 text: UnsafeBufferPointer<UInt8>, spaced: Bool) -> [UInt8] {
+        var out: [UInt8] = spaced ? [0x20] : []
+        out.reserveCapacity(text.count + 2)
         var gap = false
-        for scalar in text.unicodeScalars {
-            var c = scalar.value
-            if c == 0x2019 { c = 0x27 }
+        var i = 0
+        while i < text.count {
+            var c = text[i]
+            i += 1
+            if c >= 0x80 {
+                guard c == 0xE2, i + 1 < text.count, text[i] == 0x80, text[i + 1] == 0x99 else {
+                    gap = true
+                    continue
+                }
+                c = 0x27
+                i += 2
+            }
             if c >= 0x41 && c <= 0x5A { c += 0x20 }
-            let kept = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x27
-            guard kept else {
+            guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x27 else {
                 gap = true
                 continue
             }
-            if gap && !out.isEmpty { out.append(0x20) }
+            if gap && out.count > (spaced ? 1 : 0) { out.append(0x20) }
             gap = false
-            out.append(UInt8(c))
+            out.append(c)
         }
-        return String(decoding: out, as: UTF8.self)
+        if spaced { out.append(0x20) }
+        return out
     }
 
-    /// `phrase` (as ` phrase `) starts ` t `: T equals P or begins with P and a space.
-    static func starts(_ spaced: [UInt8], _ phrase: [UInt8]) -> Bool {
-        spaced.starts(with: phrase)
-    }
-
-    /// ` phrase ` occurs in ` t `.
-    static func occurs(_ spaced: [UInt8], _ phrase: [UInt8]) -> Bool {
-        // Phrases are ` word… `: a match starts at a space followed by the word's first letter.
-        guard spaced.count >= phrase.count, phrase.count > 2 else { return false }
-        let second = phrase[1]
-        return spaced.withUnsafeBufferPointer { t in
-            phrase.withUnsafeBufferPointer { p in
-                var i = 0
-                let last = t.count - p.count
-                while i <= last {
-                    if t[i] == 0x20 && t[i + 1] == second && memcmp(t.baseAddress! + i, p.baseAddress!, p.count) == 0 { return true }
-                    i += 1
+    /// Whether a negative / a positive "occurs in" phrase is in ` t `: one
+    /// pass over its word starts, each compared with the phrases that begin
+    /// with its letter.
+    static func phrasesOccurring(in t: [UInt8]) -> (negative: Bool, positive: Bool) {
+        var negative = false, positive = false
+        t.withUnsafeBufferPointer { t in
+            for i in 0..<max(0, t.count - 1) where t[i] == 0x20 {
+                for (phrase, isNegative) in anywhereByLetter[Int(t[i + 1])] where !(isNegative ? negative : positive) {
+                    if i + phrase.count <= t.count,
+                       phrase.withUnsafeBufferPointer({ memcmp(t.baseAddress! + i, $0.baseAddress!, $0.count) }) == 0 {
+                        if isNegative { negative = true } else { positive = true }
+                    }
                 }
-                return false
+                if negative { break }
             }
         }
+        return (negative, positive)
     }
 
     /// Phrase lists as ` phrase ` bytes.
@@ -77,6 +99,13 @@ public enum Feedback: String, Sendable, CaseIterable {
 
     private static let negativePhrases = Phrases(negativeStarts, negativeAnywhere)
     private static let positivePhrases = Phrases(positiveStarts, positiveAnywhere)
+    /// The "occurs in" phrases by their first letter.
+    private static let anywhereByLetter: [[(phrase: [UInt8], negative: Bool)]] = {
+        var table = [[(phrase: [UInt8], negative: Bool)]](repeating: [], count: 256)
+        for phrase in negativePhrases.anywhere { table[Int(phrase[1])].append((phrase, true)) }
+        for phrase in positivePhrases.anywhere { table[Int(phrase[1])].append((phrase, false)) }
+        return table
+    }()
 
     static let negativeStarts = [
         "no", "nope", "wrong", "not quite", "not what i", "that's wrong", "thats wrong", "that is wrong",
