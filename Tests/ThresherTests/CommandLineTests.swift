@@ -122,9 +122,10 @@ import Thresher
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
         let configurations = json?["configurations"] as? [[String: Any]]
-        #expect(configurations?.count == 1)
+        #expect(configurations?.count == 2)  // the main run and --no-redact
         #expect(json?["runs"] as? Int == 2)
         #expect(markdown.contains("parse ceiling / thresh"))
+        #expect(markdown.contains("redaction cost"))
     }
 
     /// The bench's parse ceiling reaches the scan's verdict on every kind of

@@ -34,7 +34,7 @@ import Testing
         let run = try scan(t) { $0.format = .csv }
         let shard = try String(contentsOfFile: run.out + "/shards/part-00000.csv", encoding: .utf8)
         let lines = shard.components(separatedBy: "\r\n")
-        #expect(lines[0] == "id,prompt,tools,num_tool_calls,num_tool_errors,final_answer,session_id,file,started_at")
+        #expect(lines[0] == "id,prompt,tools,num_tool_calls,num_tool_errors,final_answer,session_id,file,started_at,feedback,split")
         #expect(lines[1].contains(#","a, ""quoted""\#nprompt",mcp__srv__do,1,0,plain,s-1,p/s.jsonl,"#))
         #expect(run.report.examplesWritten == 1)
     }
