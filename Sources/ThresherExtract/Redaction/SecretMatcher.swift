@@ -22,8 +22,6 @@ struct SecretMatcher {
         self.classes = classes
     }
 
-    var count: Int { bytes.count }
-
     // MARK: - Byte tests
 
     @inline(__always)
