@@ -4,7 +4,6 @@ import PackageDescription
 
 let package = Package(
     name: "ThresherBenchmarks",
-    platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "Thresher", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -14,7 +13,7 @@ let package = Package(
             name: "ThresherBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Thresher", package: "Thresher"),
+                .product(name: "ThresherPipeline", package: "Thresher"),
                 .product(name: "ThresherScan", package: "Thresher"),
                 .product(name: "ThresherJSON", package: "Thresher"),
                 .product(name: "ThresherExtract", package: "Thresher"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Thresher
+import ThresherPipeline
+import ThresherTools
 import ThresherJSON
 import ThresherSynth
 

@@ -1,5 +1,6 @@
 import Foundation
-import Thresher
+import ThresherPipeline
+import ThresherTools
 import ThresherJSON
 import ThresherScan
 

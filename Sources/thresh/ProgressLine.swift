@@ -1,5 +1,6 @@
 import Foundation
-import Thresher
+import ThresherPipeline
+import ThresherTools
 
 /// The live progress line on stderr: files, bytes done of total, MB/s, ETA.
 /// Redrawn in place on a terminal (at most 5 times a second); one line per

@@ -1,6 +1,8 @@
+import ThresherFormats
 import ArgumentParser
 import Foundation
-import Thresher
+import ThresherPipeline
+import ThresherTools
 import ThresherExtract
 import ThresherScan
 import ThresherState

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Thresher
+import ThresherPipeline
+import ThresherTools
 import ThresherExtract
 
 /// The filters and split `thresh scan` and `thresh export` share (SPEC §10).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Thresher
+import ThresherPipeline
+import ThresherTools
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import Thresher
+import ThresherPipeline
+import ThresherTools
 
 /// `thresh` as a user runs it: exit codes and messages.
 @Suite struct CommandLineTests {

@@ -1,6 +1,8 @@
+@testable import ThresherSystem
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherStore
 import ThresherScan
 
@@ -29,8 +31,8 @@ import ThresherScan
         let dir = Self.archive()
         let clean = try rescan(dir) { $0.output = dir.path + "-clean"; $0.shardSize = 4000 }
         let out = dir.path + "-out"
-        OutputFile.injectedWriteError = { path in path.hasPrefix(out + "/") && path.contains(failing) ? ENOSPC : nil }
-        defer { OutputFile.injectedWriteError = nil }
+        FileDescriptor.injectedWriteError = { path in path.hasPrefix(out + "/") && path.contains(failing) ? ENOSPC : nil }
+        defer { FileDescriptor.injectedWriteError = nil }
         var failure: SystemError?
         do {
             // One job: below the core count the failing writer holds a core
@@ -39,7 +41,7 @@ import ThresherScan
         } catch let error as SystemError {
             failure = error
         }
-        OutputFile.injectedWriteError = nil
+        FileDescriptor.injectedWriteError = nil
         let error = try #require(failure)
         #expect(error.path.contains(failing))
         #expect(error.description.contains("No space left on device"))

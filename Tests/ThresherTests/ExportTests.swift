@@ -1,6 +1,8 @@
+@testable import ThresherFormats
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherExtract
 import ThresherStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherExtract
 @testable import ThresherScan
 

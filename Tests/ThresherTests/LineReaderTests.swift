@@ -1,8 +1,10 @@
-import Foundation
-import Testing
+@testable import ThresherSystem
 @testable import ThresherScan
-#if canImport(Glibc)
+import Foundation
 import Glibc
+import Testing
+
+#if canImport(Glibc)
 #endif
 
 /// Every read path at every chunk size against a naive oracle.

@@ -1,7 +1,9 @@
+@testable import ThresherFormats
 import Crypto
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherState
 import ThresherStore
 import ThresherExtract

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 
 /// The real transcripts in `../shared/corpus-real` (skipped when absent):
 /// the counts its EXPECTED.md gives, invariants, and the one real MCP turn.

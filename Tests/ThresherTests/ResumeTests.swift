@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 
 /// A live archive across runs (SPEC §8): every change Claude Code makes to
 /// its files, each followed by an incremental run.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherExtract
 
 /// One test per rule of SPEC.md §2-§4, each on a small transcript.

@@ -1,7 +1,9 @@
+@testable import ThresherSystem
 import Crypto
 import Foundation
 import Testing
-@testable import Thresher
+@testable import ThresherPipeline
+@testable import ThresherTools
 @testable import ThresherSynth
 
 @Suite struct SynthTests {

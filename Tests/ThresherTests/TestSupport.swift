@@ -1,6 +1,7 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
+
+#if canImport(Glibc)
 #endif
 
 /// A fresh temporary folder, removed when the value is released.

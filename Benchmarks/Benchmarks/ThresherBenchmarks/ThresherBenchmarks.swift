@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import Thresher
+import ThresherPipeline
 import ThresherExtract
 import ThresherJSON
 import ThresherScan

@@ -1,0 +1,124 @@
+import ThresherSystem
+
+/// Finds the transcripts under a list of roots (SPEC §1).
+///
+/// A root that is a file is taken whatever its name. A directory is walked
+/// recursively; beneath it a transcript is a regular `*.jsonl` file, and
+/// folders and worker files that never hold conversations are skipped. Files
+/// of one root come in bytewise order of their relative paths.
+public struct Discovery: Sendable {
+    /// Folders whose contents are never transcripts.
+    public static let skippedFolders: Set<String> = ["tool-results", "session-memory", "workflows"]
+
+    public var followSymlinks: Bool
+
+    public init(followSymlinks: Bool = false) {
+        self.followSymlinks = followSymlinks
+    }
+
+    /// A path under a root that could not be examined; the walk goes on.
+    public struct Problem: Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    public struct Result: Sendable {
+        public var files: [TranscriptFile] = []
+        public var problems: [Problem] = []
+    }
+
+    /// Whether a file name beneath a directory root is a transcript to read.
+    public static func isTranscriptName(_ name: String) -> Bool {
+        guard name.hasSuffix(".jsonl"), name != "journal.jsonl" else { return false }
+        return !name.hasPrefix("agent-acompact-") && !name.hasPrefix("agent-aprompt_suggestion-")
+    }
+
+    /// Walks every root. Throws only when a root itself is missing or
+    /// unreadable; trouble below a root is collected in `problems`.
+    public func discover(roots: [String]) throws(SystemError) -> Result {
+        var result = Result()
+        for (index, root) in roots.enumerated() {
+            var info = stat()
+            guard stat(root, &info) == 0 else { throw SystemError("stat", path: root) }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                guard access(root, R_OK | X_OK) == 0 else { throw SystemError("open directory", path: root) }
+                var found: [TranscriptFile] = []
+                var ancestors: Set<FileID> = [FileID(info)]
+                walk(directory: root, relative: "", rootIndex: index, ancestors: &ancestors, into: &found, problems: &result.problems)
+                found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+                result.files.append(contentsOf: found)
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                let name = root.split(separator: "/").last.map(String.init) ?? root
+                result.files.append(TranscriptFile(
+                    rootIndex: index, path: root, relativePath: name, size: Int64(info.st_size),
+                    modificationTime: info.modificationSeconds,
+                    device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+            } else {
+                throw SystemError("read (not a file or directory)", path: root, code: EINVAL)
+            }
+        }
+        return result
+    }
+
+    private struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    private func walk(
+        directory: String, relative: String, rootIndex: Int,
+        ancestors: inout Set<FileID>, into files: inout [TranscriptFile], problems: inout [Problem]
+    ) {
+        guard let dir = opendir(directory) else {
+            problems.append(Problem(path: directory, reason: "cannot open directory: \(String(cString: strerror(errno)))"))
+            return
+        }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let relativePath = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else {
+                problems.append(Problem(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                guard followSymlinks else { continue }
+                guard stat(path, &info) == 0 else {
+                    problems.append(Problem(path: path, reason: "broken symbolic link"))
+                    continue
+                }
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if Self.skippedFolders.contains(name) { continue }
+                let id = FileID(info)
+                // A directory already on the path from the root is a symlink loop.
+                guard ancestors.insert(id).inserted else {
+                    problems.append(Problem(path: path, reason: "symbolic link loop, not followed"))
+                    continue
+                }
+                walk(directory: path, relative: relativePath, rootIndex: rootIndex,
+                     ancestors: &ancestors, into: &files, problems: &problems)
+                ancestors.remove(id)
+            case S_IFREG:
+                guard Self.isTranscriptName(name) else { continue }
+                files.append(TranscriptFile(
+                    rootIndex: rootIndex, path: path, relativePath: relativePath, size: Int64(info.st_size),
+                    modificationTime: info.modificationSeconds,
+                    device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+            default:
+                continue
+            }
+        }
+    }
+}

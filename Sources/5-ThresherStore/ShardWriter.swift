@@ -1,0 +1,156 @@
+import ThresherSystem
+import Crypto
+
+/// What a finished shard holds, as the manifest records it.
+public struct ShardInfo: Sendable, Equatable {
+    public var name: String
+    public var records: Int
+    /// Compressed size on disk.
+    public var bytes: Int64
+    public var uncompressedBytes: Int64
+    /// SHA-256 of the file's bytes, lowercase hex.
+    public var sha256: String
+    /// The dataset part (`train`, `val`, `test`) with `--split`; its shards
+    /// are named inside a folder of that name.
+    public var split: String?
+
+    public init(name: String, records: Int, bytes: Int64, uncompressedBytes: Int64, sha256: String) {
+        self.name = name
+        self.records = records
+        self.bytes = bytes
+        self.uncompressedBytes = uncompressedBytes
+        self.sha256 = sha256
+    }
+}
+
+/// Writes example lines into numbered shards (`part-00000.jsonl.zst`, …).
+///
+/// A shard is written as `NAME.partial` and renamed to its final name only
+/// when complete and fsynced, so a final name always means a whole shard.
+/// A new shard starts when the next line would take the current one past
+/// `shardSize` uncompressed bytes.
+public final class ShardWriter {
+    public let directory: String
+    public let compression: Compression
+    public let level: Int
+    public let shardSize: Int64
+    /// `jsonl` or `csv`: the shard name is `part-NNNNN.EXT` plus the compression suffix.
+    public let fileExtension: String
+    /// Bytes every shard starts with (a CSV header); not counted as a record.
+    public let header: [UInt8]?
+    /// The dataset part this writer's shards belong to: they go to
+    /// `directory/SPLIT/` and are named `SPLIT/part-…`.
+    public let split: String?
+    public private(set) var finished: [ShardInfo] = []
+    private var nextIndex: Int
+    private var current: OpenShard?
+
+    private final class OpenShard {
+        let name: String
+        let file: OutputFile
+        let compressor: Compressor
+        var hasher = SHA256()
+        var records = 0
+        var bytes: Int64 = 0
+        var uncompressed: Int64 = 0
+        /// Small lines waiting to be compressed, in batches for fewer C calls.
+        var pending: [UInt8] = []
+
+        init(name: String, file: OutputFile, compressor: Compressor) {
+            self.name = name
+            self.file = file
+            self.compressor = compressor
+        }
+
+        func emit(_ compressed: [UInt8]) throws {
+            guard !compressed.isEmpty else { return }
+            hasher.update(data: compressed)
+            try file.write(compressed)
+            bytes += Int64(compressed.count)
+        }
+    }
+
+    public init(directory: String, compression: Compression, level: Int, shardSize: Int64, firstIndex: Int,
+                fileExtension: String = "jsonl", header: [UInt8]? = nil, split: String? = nil) {
+        self.directory = directory
+        self.split = split
+        self.fileExtension = fileExtension
+        self.header = header
+        self.compression = compression
+        self.level = level
+        self.shardSize = shardSize
+        self.nextIndex = firstIndex
+    }
+
+    public static func shardName(index: Int, fileExtension: String = "jsonl", compression: Compression) -> String {
+        let digits = String(index)
+        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + "." + fileExtension + compression.fileSuffix
+    }
+
+    /// Appends one line (its trailing newline included).
+    public func write(line: [UInt8]) throws {
+        if let shard = current, shard.records > 0, shard.uncompressed + Int64(line.count) > shardSize {
+            try closeCurrent()
+        }
+        let shard = try current ?? openNext()
+        if line.count >= Self.directSize {
+            // Big enough to be worth its own call: no copy into the batch.
+            if !shard.pending.isEmpty { try flush(shard) }
+            try shard.emit(try line.withUnsafeBytes { try shard.compressor.compress($0) })
+        } else {
+            shard.pending.append(contentsOf: line)
+            if shard.pending.count >= Self.batchSize { try flush(shard) }
+        }
+        shard.records += 1
+        shard.uncompressed += Int64(line.count)
+    }
+
+    static let batchSize = 1 << 18
+    /// Lines from this size on go to the compressor directly (examples,
+    /// typically; the small lines of example records are batched).
+    static let directSize = 4 << 10
+
+    private func flush(_ shard: OpenShard, final: Bool = false) throws {
+        try shard.emit(try shard.pending.withUnsafeBytes { try shard.compressor.compress($0, final: final) })
+        shard.pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the open shard, if any; returns all shards finished by this writer.
+    public func finish() throws -> [ShardInfo] {
+        try closeCurrent()
+        return finished
+    }
+
+    private func openNext() throws -> OpenShard {
+        let name = (split.map { $0 + "/" } ?? "")
+            + Self.shardName(index: nextIndex, fileExtension: fileExtension, compression: compression)
+        nextIndex += 1
+        if let split, finished.isEmpty { try Directory.make(directory + "/" + split) }
+        let file = try OutputFile(creating: directory + "/" + name + ".partial")
+        let shard = OpenShard(name: name, file: file, compressor: try Compressor(compression, level: level))
+        if let header {
+            shard.pending += header
+            shard.uncompressed += Int64(header.count)
+        }
+        current = shard
+        return shard
+    }
+
+    private func closeCurrent() throws {
+        guard let shard = current else { return }
+        current = nil
+        try flush(shard, final: true)
+        try shard.file.close()
+        let finalPath = directory + "/" + shard.name
+        try OutputFile.commit(shard.file.path, to: finalPath)
+        let digest = shard.hasher.finalize().map { byte -> String in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        var info = ShardInfo(
+            name: shard.name, records: shard.records, bytes: shard.bytes,
+            uncompressedBytes: shard.uncompressed, sha256: digest)
+        info.split = split
+        finished.append(info)
+    }
+}

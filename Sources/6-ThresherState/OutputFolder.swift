@@ -1,0 +1,202 @@
+import ThresherSystem
+import ThresherStore
+
+/// An output folder opened for one run: locked, recovered from any crash
+/// of an earlier run, with its committed manifest and dedup keys loaded.
+///
+/// Commit protocol: shards are complete under their final names first,
+/// then new keys are appended to the key log and fsynced, then the
+/// manifest is replaced atomically. Whatever a crash leaves behind that the
+/// manifest does not list is removed at the next open and redone.
+public final class OutputFolder {
+    public let path: String
+    public var shardsPath: String { path + "/shards" }
+    public var statePath: String { path + "/state" }
+    public var recordsPath: String { path + "/state/model" }
+    public var manifestPath: String { path + "/" + Manifest.fileName }
+    public var keyLogPath: String { statePath + "/" + KeyLog.fileName }
+    public var reportPath: String { path + "/report.json" }
+
+    public private(set) var manifest: Manifest
+    public let committedKeys: [DedupKey]
+    /// The committed cursors, by path.
+    public let fileStates: [String: FileState]
+    /// Leftovers of a crashed run removed while opening.
+    public private(set) var removedLeftovers: [String] = []
+    private let lock: OutputLock
+
+    /// A run whose example-shaping options differ from those the folder
+    /// was written with (SPEC §8): bad usage, nothing is changed.
+    public struct OptionMismatch: Error, CustomStringConvertible {
+        public var path: String
+        public var option: String
+        public var existing: String
+        public var requested: String
+        public var description: String {
+            "\(path) was written with \(option) \(existing); this run asks for \(option) \(requested). "
+                + "The options that shape examples are fixed for an output folder: use --full to start it afresh, or another output folder."
+        }
+    }
+
+    /// Opens (creating if needed) `path`. With `fresh`, everything thresh
+    /// wrote there before is removed first. `options` (the first is
+    /// `--format`) must equal those the folder was written with.
+    public init(path: String, options: [ShapingOption], compression: String, fresh: Bool) throws {
+        let format = options.first { $0.name == "--format" }?.value ?? ""
+        self.path = path
+        try Directory.make(path)
+        try Directory.make(path + "/state")
+        try Directory.make(path + "/shards")
+        try Directory.make(path + "/state/model")
+        lock = try OutputLock(path: path + "/state/lock")
+        if fresh {
+            for name in Self.shardFiles(path + "/shards") { unlink(path + "/shards/" + name) }
+            for name in Self.listDirectory(path + "/state/model") { unlink(path + "/state/model/" + name) }
+            unlink(path + "/" + Manifest.fileName)
+            unlink(path + "/state/" + KeyLog.fileName)
+            for name in Self.listDirectory(path + "/state") where name.hasPrefix("files-") { unlink(path + "/state/" + name) }
+            unlink(path + "/report.json")
+        }
+        let manifestPath = path + "/" + Manifest.fileName
+        if let bytes = try Self.readFile(manifestPath) {
+            manifest = try Manifest.decode(bytes, path: manifestPath)
+            try Self.check(options, against: manifest, path: path)
+            // Compression may change between runs: each shard's name says its own.
+            manifest.compression = compression
+        } else {
+            manifest = Manifest(format: format, compression: compression)
+            manifest.options = options
+        }
+        let listed = Set(manifest.shards.map(\.name))
+        for name in Self.shardFiles(path + "/shards") where !listed.contains(name) {
+            unlink(path + "/shards/" + name)
+            removedLeftovers.append("shards/" + name)
+        }
+        let listedRecords = Set(manifest.recordShards.map(\.name))
+        for name in Self.listDirectory(path + "/state/model") where !listedRecords.contains(name) {
+            unlink(path + "/state/model/" + name)
+            removedLeftovers.append("state/model/" + name)
+        }
+        let current = FileStateStore.fileName(generation: manifest.stateGeneration)
+        for name in Self.listDirectory(path + "/state")
+        where name.hasSuffix(".tmp") || (name.hasPrefix("files-") && name != current) {
+            unlink(path + "/state/" + name)
+            removedLeftovers.append("state/" + name)
+        }
+        committedKeys = try KeyLog.load(path: path + "/state/" + KeyLog.fileName, committed: manifest.dedupKeys)
+        var states: [String: FileState] = [:]
+        if manifest.stateGeneration > 0 {
+            let statePath = path + "/state/" + current
+            guard let bytes = try Self.readFile(statePath) else {
+                throw FileStateStore.ReadError(path: statePath, reason: "missing")
+            }
+            for state in try FileStateStore.decode(bytes, path: statePath) { states[state.path] = state }
+        }
+        fileStates = states
+    }
+
+    private static func check(_ options: [ShapingOption], against manifest: Manifest, path: String) throws {
+        guard let stored = manifest.options else {
+            // Written before options were kept: its examples were never redacted.
+            let format = options.first { $0.name == "--format" }?.value ?? ""
+            if manifest.format != format {
+                throw OptionMismatch(path: path, option: "--format", existing: manifest.format, requested: format)
+            }
+            throw OptionMismatch(path: path, option: "--redact", existing: "none (written by a thresh before SPEC v1.2)",
+                                 requested: options.first { $0.name == "--redact" }?.value ?? "all")
+        }
+        for option in options {
+            let existing = stored.first { $0.name == option.name }?.value ?? "(not set)"
+            if existing != option.value {
+                throw OptionMismatch(path: path, option: option.name, existing: existing, requested: option.value)
+            }
+        }
+    }
+
+    /// The files under `shards/`, with those of split folders
+    /// (`train/part-…`) named relative to it.
+    public static func shardFiles(_ path: String) -> [String] {
+        var names: [String] = []
+        for name in listDirectory(path) {
+            if ["train", "val", "test"].contains(name), isDirectory(path + "/" + name) {
+                names += listDirectory(path + "/" + name).map { name + "/" + $0 }
+            } else {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// What a folder holds, read without the lock and without cleaning up
+    /// (for `thresh status`, which may run beside a scan).
+    public static func peek(path: String) throws -> (manifest: Manifest, states: [FileState])? {
+        let manifestPath = path + "/" + Manifest.fileName
+        guard let bytes = try readFile(manifestPath) else { return nil }
+        let manifest = try Manifest.decode(bytes, path: manifestPath)
+        guard manifest.stateGeneration > 0 else { return (manifest, []) }
+        let statePath = path + "/state/" + FileStateStore.fileName(generation: manifest.stateGeneration)
+        guard let state = try readFile(statePath) else { return (manifest, []) }
+        return (manifest, try FileStateStore.decode(state, path: statePath))
+    }
+
+    /// Index of the next shard to write (of one split, with `--split`).
+    public var nextShardIndex: Int { manifest.shards.count }
+    public func nextShardIndex(split: String?) -> Int { manifest.shards.filter { $0.split == split }.count }
+    public var nextRecordShardIndex: Int { manifest.recordShards.count }
+
+    /// Records a finished run whose shards are already in place: the new
+    /// cursors and keys first, then the manifest that makes them current.
+    public func commit(shards: [ShardInfo], records: [ShardInfo], keys: [DedupKey], states: [FileState], run: String) throws {
+        var next = manifest
+        next.stateGeneration += 1
+        try OutputFile.writeAtomically(
+            FileStateStore.encode(states, generation: next.stateGeneration),
+            to: statePath + "/" + FileStateStore.fileName(generation: next.stateGeneration))
+        try KeyLog.append(keys, path: keyLogPath)
+        next.shards += shards
+        next.recordShards += records
+        next.dedupKeys += keys.count
+        next.runs.append(run)
+        try OutputFile.writeAtomically(next.encoded(), to: manifestPath)
+        if manifest.stateGeneration > 0 {
+            unlink(statePath + "/" + FileStateStore.fileName(generation: manifest.stateGeneration))
+        }
+        manifest = next
+    }
+
+    public func writeReport(_ bytes: [UInt8]) throws {
+        try OutputFile.writeAtomically(bytes, to: reportPath)
+    }
+
+    public func unlock() { lock.release() }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The whole file, or nil when it does not exist.
+    static func readFile(_ path: String) throws -> [UInt8]? {
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.openForReading(path)
+        } catch where error.errorNumber == .noSuchFileOrDirectory {
+            return nil
+        }
+        defer { descriptor.closeQuietly() }
+        return try descriptor.readToEnd(path: path)
+    }
+}

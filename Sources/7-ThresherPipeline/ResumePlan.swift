@@ -1,0 +1,80 @@
+import ThresherSystem
+import ThresherScan
+import ThresherState
+import ThresherStore
+
+/// One transcript to read in this run, and from where.
+struct ScanTask: Sendable {
+    var file: TranscriptFile
+    /// 0, or the committed cursor (a line start).
+    var start: Int64
+    /// Lines before `start`.
+    var lineBase: Int
+    /// Hash of the first line, recorded in the new state.
+    var fingerprint: String
+}
+
+/// Which discovered files this run reads, and from where (SPEC §8): an
+/// unchanged file is skipped without being opened; one that grew is read
+/// from its cursor; one that shrank or whose first line changed is read
+/// again from the start; a new one from the start.
+struct ResumePlan {
+    var tasks: [ScanTask] = []
+    /// States of skipped files, carried into the next generation unchanged.
+    var carried: [FileState] = []
+    var unchanged = 0
+    var resumed = 0
+    var restarted = 0
+    var new = 0
+
+    init(files: [TranscriptFile], states: [String: FileState], settle: Double, now: Double) {
+        for file in files {
+            guard let state = states[file.path] else {
+                new += 1
+                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: Self.fingerprint(file.path)))
+                continue
+            }
+            if state.isUnchanged(file) {
+                let settledNow = settle <= 0 || now - file.modificationTime >= settle
+                // A pending turn is read again once its file has settled.
+                if !state.pending || !settledNow {
+                    unchanged += 1
+                    carried.append(state)
+                    continue
+                }
+            }
+            let fingerprint = Self.fingerprint(file.path)
+            if file.size >= state.cursor && file.size >= state.size && fingerprint == state.fingerprint && !state.fingerprint.isEmpty {
+                resumed += 1
+                tasks.append(ScanTask(file: file, start: state.cursor, lineBase: state.line, fingerprint: fingerprint))
+            } else {
+                restarted += 1
+                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: fingerprint))
+            }
+        }
+    }
+
+    /// XXH3-128 of the file's first line (at most its first MiB); "" when the
+    /// file has no complete first line yet or cannot be read.
+    static func fingerprint(_ path: String) -> String {
+        guard let descriptor = try? FileDescriptor.openForReading(path) else { return "" }
+        defer { descriptor.closeQuietly() }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var filled = 0
+        while true {
+            if filled == buffer.count {
+                guard buffer.count < 1 << 20 else { break }
+                buffer += [UInt8](repeating: 0, count: buffer.count)
+            }
+            let got = buffer.withUnsafeMutableBytes { raw in
+                (try? descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: Int64(filled), path: path)) ?? 0
+            }
+            guard got > 0 else { return "" }
+            if let newline = buffer[filled..<filled + got].firstIndex(of: 0x0A) {
+                return DedupKey(hashing: Array(buffer[0...newline])).hex
+            }
+            filled += got
+        }
+        return DedupKey(hashing: buffer).hex
+    }
+}

@@ -1,0 +1,82 @@
+import ThresherFormats
+import ThresherExtract
+import ThresherScan
+import ThresherState
+import ThresherStore
+import ThresherSystem
+
+/// Everything one `thresh scan` run needs to know.
+public struct ScanConfiguration: Sendable {
+    public var roots: [String]
+    public var output: String
+    public var format: OutputFormat = .openai
+    public var compression: Compression = .zstd
+    public var level: Int = 3
+    /// Uncompressed bytes per shard before a new one starts.
+    public var shardSize: Int64 = 128 << 20
+    public var jobs: Int = ScanConfiguration.availableCores
+    /// Seconds a file must be unmodified before a turn open at its end counts.
+    public var settle: Double = 60
+    public var selector: ToolSelector = .mcp
+    public var includeSidechains = true
+    public var keepThinking = false
+    /// The secrets replaced (SPEC §9); `.none` is `--no-redact`.
+    public var redaction: RedactionRules = .all
+    public var filters = ExampleFilters()
+    /// `--split`: nil writes one set of shards.
+    public var split: DatasetSplit?
+    public var followSymlinks = false
+    /// Start the output folder afresh (`--full`).
+    public var fresh = false
+    /// nil: `pread` into a reused buffer. Mapped windows (`.mmap`) measured
+    /// 4-5% slower here with one worker and with two: populating and
+    /// unmapping the pages costs more than the copy.
+    public var readMethod: ReadMethod?
+    public var chunkSize: Int = LineReader.defaultChunkSize
+    /// Find a JSON line's end while parsing it rather than by a newline
+    /// search first (`RecordScanner.scanLine`); false: search, then parse
+    /// (what every line `scanLine` declines gets anyway). Tests compare both.
+    public var parsesLineEnds = true
+    /// Bytes per work unit: big files are split so all cores share them.
+    public var unitSize: Int64 = 32 << 20
+    /// Input bytes workers may run ahead of the file the writer waits for
+    /// (bounds memory; that file's own bytes do not count).
+    public var inFlightBudget: Int64 = 192 << 20
+
+    /// Called on the writer thread after each file (for a progress display).
+    public var progress: (@Sendable (ScanProgress) -> Void)?
+
+    public init(roots: [String], output: String) {
+        self.roots = roots
+        self.output = output
+    }
+
+    /// The redactor for `redaction`; nil when it is off.
+    public var redactor: Redactor? { redaction.isEmpty ? nil : Redactor(rules: redaction) }
+
+    /// The options that shape examples, fixed for an output folder's life
+    /// (SPEC §8), by their command-line names, `--format` first.
+    public var shapingOptions: [ShapingOption] {
+        ShapingOption.list(format: format, selector: selector, includeSidechains: includeSidechains,
+                            keepThinking: keepThinking, redaction: redaction, filters: filters, split: split)
+    }
+    public static var availableCores: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// The default root: `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`.
+    public static func defaultRoot(environment: [String: String]) -> String {
+        if let config = environment["CLAUDE_CONFIG_DIR"], !config.isEmpty { return config + "/projects" }
+        return (environment["HOME"] ?? "") + "/.claude/projects"
+    }
+}
+
+
+/// How far a run is: files and bytes of this run's reading done so far.
+public struct ScanProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+    public var seconds: Double
+}

@@ -1,0 +1,205 @@
+import Foundation
+import ThresherExtract
+import ThresherJSON
+
+/// What a run did (SPEC §8): written to `report.json` and summarized on stderr.
+public struct ScanReport: Sendable {
+    public var output = ""
+    /// Transcripts found under the roots.
+    public var files = 0
+    /// Of those: read this run (new, resumed or restarted), skipped as
+    /// unchanged, resumed from a cursor, read again from the start.
+    public var filesRead = 0
+    public var filesUnchanged = 0
+    public var filesResumed = 0
+    public var filesRestarted = 0
+    public var bytesRead: Int64 = 0
+    public var counters = ExtractCounters()
+    /// The first malformed lines of the run as `file:line: reason`.
+    public var malformedSamples: [String] = []
+    /// Files (or folders) that could not be read, with the reason.
+    public var problems: [String] = []
+    /// Selected turns the format cannot hold (ShareGPT's strict alternation).
+    public var skippedByFormat = 0
+    public var duplicatesThisRun = 0
+    public var duplicatesEarlierRuns = 0
+    public var examplesWritten = 0
+    public var shardsWritten: [String] = []
+    public var examplesInOutput = 0
+    /// Replacements per rule over the examples written (SPEC §9).
+    public var redactions = RedactionCounts()
+    /// Whether redaction was on (the report says so rather than showing zeros).
+    public var redactionRules: RedactionRules = .all
+    /// Examples written per feedback value (`none` when absent) and per split.
+    public var writtenPerFeedback: [String: Int] = [:]
+    public var writtenPerSplit: [String: Int] = [:]
+    public var callsPerServer: [(String, Int)] = []
+    public var callsPerTool: [(String, Int)] = []
+    public var removedLeftovers: [String] = []
+    public var startedAt = ""
+    public var wallSeconds = 0.0
+    public var peakMemoryBytes = 0
+    /// Seconds per stage. `scan` (phase 1) and `assemble` (phase 2) are
+    /// summed over worker threads; `discover`, `write` (dedup, compression,
+    /// shard files, on the writer thread) and `commit` are wall time.
+    public var stageSeconds: [(String, Double)] = []
+
+    public var throughputMBps: Double { wallSeconds > 0 ? Double(bytesRead) / 1e6 / wallSeconds : 0 }
+
+    public var incompleteTurns: Int {
+        counters.turnsInterrupted + counters.turnsUnansweredCall + counters.turnsNoAnswer
+    }
+
+    public func json() -> [UInt8] {
+        let c = counters
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("output"); w.string(output)
+        w.key("started_at"); w.string(startedAt)
+        w.key("files"); w.int(files)
+        w.key("files_read"); w.int(filesRead)
+        w.key("files_unchanged"); w.int(filesUnchanged)
+        w.key("files_resumed"); w.int(filesResumed)
+        w.key("files_restarted"); w.int(filesRestarted)
+        w.key("bytes"); w.int(Int(bytesRead))
+        w.key("lines"); w.int(c.lines)
+        w.key("blank_lines"); w.int(c.blankLines)
+        w.key("partial_lines"); w.int(c.partialLines)
+        w.key("malformed"); w.int(c.malformedCount)
+        w.key("malformed_samples")
+        w.beginArray()
+        for sample in malformedSamples { w.string(sample) }
+        w.endArray()
+        w.key("records")
+        w.beginObject()
+        for (type, count) in c.recordsByType.sorted(by: { $0.key < $1.key }) {
+            w.key(named: type); w.int(count)
+        }
+        w.endObject()
+        w.key("assistant_records_ignored"); w.int(c.ignoredSyntheticAssistant)
+        w.key("turns")
+        w.beginObject()
+        w.key("complete"); w.int(c.turnsComplete)
+        w.key("interrupted"); w.int(c.turnsInterrupted)
+        w.key("unanswered_call"); w.int(c.turnsUnansweredCall)
+        w.key("no_answer"); w.int(c.turnsNoAnswer)
+        w.key("pending"); w.int(c.turnsPending)
+        w.endObject()
+        w.key("orphans")
+        w.beginObject()
+        w.key("tool_result"); w.int(c.orphanToolResults)
+        w.key("assistant_record"); w.int(c.orphanAssistantRecords)
+        w.endObject()
+        w.key("sidechain_streams_dropped"); w.int(c.sidechainStreamsDropped)
+        w.key("selected"); w.int(c.selected)
+        w.key("filtered")
+        w.beginObject()
+        for filter in ExampleFilters.Filter.allCases {
+            w.key(named: filter.rawValue); w.int(c.filtered[filter])
+        }
+        w.endObject()
+        w.key("duplicates")
+        w.beginObject()
+        w.key("this_run"); w.int(duplicatesThisRun)
+        w.key("earlier_runs"); w.int(duplicatesEarlierRuns)
+        w.endObject()
+        w.key("skipped_by_format"); w.int(skippedByFormat)
+        w.key("examples_written"); w.int(examplesWritten)
+        w.key("shards_written")
+        w.beginArray()
+        for shard in shardsWritten { w.string(shard) }
+        w.endArray()
+        w.key("examples_in_output"); w.int(examplesInOutput)
+        w.key("redact"); w.string(redactionRules.description)
+        w.key("redactions")
+        w.beginObject()
+        for rule in RedactionRule.allCases {
+            w.key(named: rule.name); w.int(redactions[rule])
+        }
+        w.endObject()
+        w.key("written_per_feedback")
+        counts(&w, ["positive", "neutral", "negative", "none"].map { ($0, writtenPerFeedback[$0] ?? 0) })
+        w.key("written_per_split")
+        counts(&w, SplitName.allCases.compactMap { part in writtenPerSplit[part.rawValue].map { (part.rawValue, $0) } })
+        w.key("calls_per_mcp_server")
+        counts(&w, callsPerServer)
+        w.key("calls_per_tool")
+        counts(&w, callsPerTool)
+        w.key("problems")
+        w.beginArray()
+        for problem in problems { w.string(problem) }
+        w.endArray()
+        w.key("removed_leftovers")
+        w.beginArray()
+        for leftover in removedLeftovers { w.string(leftover) }
+        w.endArray()
+        w.key("wall_seconds"); w.double((wallSeconds * 1000).rounded() / 1000)
+        w.key("throughput_mb_per_s"); w.double((throughputMBps * 10).rounded() / 10)
+        w.key("peak_memory_bytes"); w.int(peakMemoryBytes)
+        w.key("stage_seconds")
+        w.beginObject()
+        for (stage, seconds) in stageSeconds {
+            w.key(named: stage); w.double((seconds * 1000).rounded() / 1000)
+        }
+        w.endObject()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    private func counts(_ w: inout JSONWriter, _ pairs: [(String, Int)]) {
+        w.beginObject()
+        for (name, count) in pairs {
+            w.key(named: name); w.int(count)
+        }
+        w.endObject()
+    }
+
+    /// A few lines for a person, on stderr.
+    public func summary() -> String {
+        let c = counters
+        var lines: [String] = []
+        let skipped = filesUnchanged > 0 ? " (\(filesUnchanged) unchanged, skipped)" : ""
+        lines.append("thresh: \(plural(files, "file"))\(skipped), read \(megabytes(bytesRead)), \(plural(c.lines, "line")) in \(String(format: "%.2f", wallSeconds)) s (\(String(format: "%.1f", throughputMBps)) MB/s, peak \(megabytes(Int64(peakMemoryBytes))) RSS)")
+        lines.append("  turns: \(c.turnsComplete) complete, \(incompleteTurns) incomplete (\(c.turnsInterrupted) interrupted, \(c.turnsUnansweredCall) unanswered call, \(c.turnsNoAnswer) no answer), \(c.turnsPending) pending; orphans: \(c.orphanToolResults) results, \(c.orphanAssistantRecords) assistant records")
+        lines.append("  selected \(c.selected), duplicates \(duplicatesThisRun) this run + \(duplicatesEarlierRuns) from earlier runs; wrote \(plural(examplesWritten, "example")) in \(plural(shardsWritten.count, "shard")) to \(output) (\(examplesInOutput) in all)")
+        if c.filtered.total > 0 {
+            let parts = ExampleFilters.Filter.allCases.filter { c.filtered[$0] > 0 }.map { "\($0.option) \(c.filtered[$0])" }
+            lines.append("  filtered out \(c.filtered.total): \(parts.joined(separator: ", "))")
+        }
+        if redactionRules.isEmpty {
+            lines.append("  redaction off (--no-redact): secrets in the archive are in the shards as they are")
+        } else if redactions.total > 0 {
+            let parts = RedactionRule.allCases.filter { redactions[$0] > 0 }.map { "\($0.name) \(redactions[$0])" }
+            lines.append("  redacted \(redactions.total) secrets: \(parts.joined(separator: ", "))")
+        }
+        if !writtenPerSplit.isEmpty {
+            let parts = SplitName.allCases.map { "\($0.rawValue) \(writtenPerSplit[$0.rawValue] ?? 0)" }
+            lines.append("  split: \(parts.joined(separator: ", "))")
+        }
+        if skippedByFormat > 0 {
+            lines.append("  \(plural(skippedByFormat, "selected turn")) cannot be written in this format (skipped)")
+        }
+        if c.partialLines > 0 {
+            lines.append("  \(plural(c.partialLines, "file")) end in a partial line, left for the next run")
+        }
+        if c.malformedCount > 0 {
+            lines.append("  \(plural(c.malformedCount, "malformed line")) skipped:")
+            for sample in malformedSamples.prefix(5) { lines.append("    \(sample)") }
+        }
+        if !problems.isEmpty {
+            lines.append("  \(problems.count) files or folders could not be read:")
+            for problem in problems.prefix(10) { lines.append("    \(problem)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func plural(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    private func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1e6)
+    }
+}
+

@@ -1,0 +1,205 @@
+import Foundation
+import ThresherSystem
+
+/// `thresh synth`: a deterministic synthetic `projects/` tree shaped like a
+/// heavy user's archive, for benchmarks and soak tests.
+///
+/// Session sizes are heavy-tailed (a few of several hundred MB at 8 GiB),
+/// assistant turns are written one content block per line with a shared
+/// `message.id`, tool results carry most bytes and are repeated in
+/// `toolUseResult`, and the archive holds all three subagent layouts,
+/// compaction, resumed sessions replaying earlier turns, interruptions,
+/// progress copies of calls, base64 images, a few malformed lines and
+/// partial last lines. The same seed and size give the same bytes.
+public enum SynthArchive {
+    public struct Configuration: Sendable {
+        public var output: String
+        public var size: Int64
+        public var seed: UInt64
+        /// Share of turns that call at least one MCP tool.
+        public var mcpShare: Double
+        public var jobs: Int
+
+        public init(output: String, size: Int64, seed: UInt64 = 1, mcpShare: Double = 0.3, jobs: Int = 1) {
+            self.output = output
+            self.size = size
+            self.seed = seed
+            self.mcpShare = mcpShare
+            self.jobs = jobs
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var files = 0
+        public var bytes: Int64 = 0
+        public var seconds = 0.0
+        /// Every secret planted in the archive (`SecretPlanter`), in project order.
+        public var secrets: [String] = []
+    }
+
+    /// One session file to write, with the subagents that go with it.
+    struct SessionPlan {
+        var project: Int
+        var size: Int
+        var layout: Layout
+        var seed: UInt64
+        var replay: Bool
+        var partialTail: Bool
+    }
+
+    enum Layout { case inline, flatAgents, subagentFolder }
+
+    public static func generate(_ configuration: Configuration) throws -> Summary {
+        let started = ContinuousClock.now
+        try Directory.makeAll(configuration.output)
+        let plans = plan(configuration)
+        let projects = Dictionary(grouping: plans, by: \.project).sorted { $0.key < $1.key }
+        let pool = TextPool(seed: configuration.seed)
+        let results = ResultBox(count: projects.count)
+        let jobs = max(1, configuration.jobs)
+        // Projects in parallel; a project's sessions in order (resumes replay the previous one).
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            for index in stride(from: worker, to: projects.count, by: jobs) {
+                let (project, sessions) = projects[index]
+                results.set(index, Result { try writeProject(project, sessions, pool: pool, configuration: configuration) })
+            }
+        }
+        var summary = Summary()
+        for result in results.values {
+            let part = try result!.get()
+            summary.files += part.files
+            summary.bytes += part.bytes
+            summary.secrets += part.secrets
+        }
+        let elapsed = ContinuousClock.now - started
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return summary
+    }
+
+    /// Heavy-tailed session sizes spread over projects.
+    static func plan(_ configuration: Configuration) -> [SessionPlan] {
+        var random = SplitMix64(seed: configuration.seed)
+        let count = Int(min(5000, max(6, configuration.size / (16 << 20))))
+        let weights = (1...count).map { pow(Double($0), -0.8) }
+        let total = weights.reduce(0, +)
+        var sizes = weights.map { Int(Double(configuration.size) * $0 / total) }
+        sizes.shuffle(using: &random)
+        let projects = max(1, count / 12)
+        return sizes.enumerated().map { index, size in
+            // The first three sessions cover the three layouts, whatever the size.
+            let roll = index < 3 ? [10, 30, 70][index] : random.below(100)
+            return SessionPlan(
+                project: index % projects, size: max(size, 2048),
+                layout: roll < 15 ? .inline : roll < 40 ? .flatAgents : .subagentFolder,
+                seed: random.next(), replay: index >= projects && (index % 7 == 3 || random.chance(0.15)),
+                partialTail: index % 10 == 1 || random.chance(0.1))
+        }
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [Result<Summary, Error>?]
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ value: Result<Summary, Error>) {
+            lock.lock()
+            values[index] = value
+            lock.unlock()
+        }
+    }
+
+    private static func writeProject(_ project: Int, _ sessions: [SessionPlan], pool: TextPool, configuration: Configuration) throws -> Summary {
+        let folder = configuration.output + "/-home-dev-project-\(project)"
+        try Directory.make(folder)
+        var summary = Summary()
+        var previousTurns: [UInt8] = []
+        for plan in sessions {
+            var random = SplitMix64(seed: plan.seed)
+            let sessionID = RecordWriterSeed.uuid(&random)
+            let name = String(decoding: sessionID, as: UTF8.self)
+            let version: StaticString = plan.layout == .inline ? "1.0.98" : plan.layout == .flatAgents ? "2.0.31" : "2.1.39"
+            let agents = plan.layout == .inline || plan.size < 1 << 20 ? 0 : random.below(3)
+            let agentSize = plan.size / 12
+            let mainSize = plan.size - agents * agentSize
+            let writer = RecordWriter(random: random, pool: pool, sessionID: sessionID,
+                                      cwd: Array("/home/dev/project-\(project)".utf8), version: version, clock: project * 100_000)
+            var generator = SessionGenerator(writer: writer, mcpShare: configuration.mcpShare)
+            let file = try SynthFile(path: folder + "/" + name + ".jsonl")
+            if plan.replay && !previousTurns.isEmpty {
+                // A resumed session starts by replaying earlier turns verbatim.
+                try file.write(previousTurns)
+            }
+            let images = plan.size > 20 << 20
+            try generator.fill(to: mainSize - file.written, inlineSidechains: plan.layout == .inline, images: images) { bytes in
+                try file.write(bytes)
+            }
+            if plan.partialTail {
+                try file.write(Array("{\"parentUuid\":null,\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"still being wri".utf8))
+            }
+            previousTurns = generator.replayable
+            summary.secrets += generator.plantedSecrets
+            try file.close()
+            summary.files += 1
+            summary.bytes += Int64(file.written)
+            for agent in 0..<agents {
+                var agentRandom = SplitMix64(seed: plan.seed &+ UInt64(agent + 1))
+                let agentID = RecordWriterSeed.hex(&agentRandom, count: 7)
+                var agentWriter = RecordWriter(random: agentRandom, pool: pool, sessionID: sessionID,
+                                               cwd: Array("/home/dev/project-\(project)".utf8), version: version, clock: project * 100_000)
+                agentWriter.sidechain = true
+                agentWriter.agentID = agentID
+                var agentGenerator = SessionGenerator(writer: agentWriter, mcpShare: configuration.mcpShare)
+                let path = plan.layout == .flatAgents
+                    ? folder + "/agent-" + String(decoding: agentID, as: UTF8.self) + ".jsonl"
+                    : folder + "/" + name + "/subagents/agent-a" + String(decoding: agentID, as: UTF8.self) + ".jsonl"
+                if plan.layout == .subagentFolder {
+                    try Directory.make(folder + "/" + name)
+                    try Directory.make(folder + "/" + name + "/subagents")
+                }
+                let agentFile = try SynthFile(path: path)
+                try agentGenerator.fill(to: agentSize, inlineSidechains: false, images: false) { try agentFile.write($0) }
+                try agentFile.close()
+                summary.secrets += agentGenerator.plantedSecrets
+                summary.files += 1
+                summary.bytes += Int64(agentFile.written)
+            }
+        }
+        return summary
+    }
+}
+
+/// Identifiers outside a `RecordWriter` (file names).
+enum RecordWriterSeed {
+    static func hex(_ random: inout SplitMix64, count: Int) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return (0..<count).map { _ in digits[random.below(16)] }
+    }
+
+    static func uuid(_ random: inout SplitMix64) -> [UInt8] {
+        let h = hex(&random, count: 32)
+        return Array(h[0..<8]) + [0x2D] + Array(h[8..<12]) + [0x2D] + Array(h[12..<16]) + [0x2D]
+            + Array(h[16..<20]) + [0x2D] + Array(h[20..<32])
+    }
+}
+
+/// A generated transcript on disk, with an old modification time set when
+/// closed (real archives are mostly settled).
+final class SynthFile {
+    let file: OutputFile
+    private(set) var written = 0
+
+    init(path: String) throws {
+        unlink(path)
+        file = try OutputFile(creating: path)
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try file.write(bytes)
+        written += bytes.count
+    }
+
+    func close() throws {
+        try file.closeWithoutSync()
+        var times = [timespec(tv_sec: 1_767_225_600, tv_nsec: 0), timespec(tv_sec: 1_767_225_600, tv_nsec: 0)]
+        utimensat(AT_FDCWD, file.path, &times, 0)
+    }
+}
