@@ -71,4 +71,18 @@ enum ShareGPTFormat {
         w.endObject()
         return true
     }
+
+    /// SPEC §6: `human, (function_call observation)*, gpt`, every turn a
+    /// `from` and a string `value`.
+    static func problems(_ line: ShardLine) -> [String] {
+        guard let turns = line.member(line.root, "conversations"), line.kind(turns) == .array else { return ["no conversations array"] }
+        let froms: [String] = line.elements(turns).map { turn in
+            guard line.kind(turn) == .object, let from = line.string(line.member(turn, "from")),
+                  line.string(line.member(turn, "value")) != nil else { return "?" }
+            return from
+        }
+        let alternates = froms.count >= 2 && froms.count % 2 == 0 && froms.first == "human" && froms.last == "gpt"
+            && stride(from: 1, to: froms.count - 1, by: 2).allSatisfy { froms[$0] == "function_call" && froms[$0 + 1] == "observation" }
+        return alternates ? [] : ["conversation does not alternate strictly: \(froms.joined(separator: ","))"]
+    }
 }

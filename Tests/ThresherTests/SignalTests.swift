@@ -200,7 +200,7 @@ struct SignalTests {
     @Test func verifyReportsRepeatedCallIds() {
         let line = Array(#"{"id":"x","messages":[{"role":"user","content":"q"},{"role":"assistant","content":null,"tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a","content":""},{"role":"tool","tool_call_id":"a","content":""},{"role":"assistant","content":"ok"}],"metadata":{}}"#.utf8)
         var ids = Set<String>()
-        let problems = FormatRules.check(line, format: .openai, ids: &ids)
+        let problems = OutputFormat.openai.problems(inLine: line, ids: &ids)
         #expect(problems.contains { $0.contains("call id a repeats") })
     }
 }
