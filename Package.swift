@@ -77,11 +77,37 @@ let package = Package(
             ]
         ),
 
+        // Tests: one target per module, an end-to-end target (the CLI, the
+        // real corpus, the golden files), and their shared helpers.
+        .target(
+            name: "TestSupport",
+            dependencies: ["ThresherSystem", "ThresherExtract", "ThresherStore", "ThresherState", "ThresherPipeline", "ThresherTools"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "ThresherSystemTests", dependencies: ["TestSupport", "ThresherSystem"]),
+        .testTarget(name: "ThresherScanTests", dependencies: ["TestSupport", "ThresherSystem", "ThresherScan"]),
+        .testTarget(name: "ThresherJSONTests", dependencies: ["TestSupport", "ThresherJSON"]),
+        .testTarget(name: "ThresherExtractTests", dependencies: ["TestSupport", "ThresherJSON", "ThresherExtract", "ThresherSynth"]),
+        .testTarget(name: "ThresherFormatsTests", dependencies: ["TestSupport", "ThresherExtract", "ThresherFormats", "ThresherPipeline"]),
+        .testTarget(name: "ThresherStoreTests", dependencies: ["TestSupport", "ThresherStore", crypto]),
+        .testTarget(name: "ThresherStateTests", dependencies: ["ThresherStore", "ThresherState"]),
         .testTarget(
-            name: "ThresherTests",
+            name: "ThresherPipelineTests",
             dependencies: [
-                "ThresherSystem", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherFormats", "ThresherStore",
+                "TestSupport", "ThresherSystem", "ThresherScan", "ThresherExtract", "ThresherFormats", "ThresherStore",
                 "ThresherState", "ThresherPipeline", "ThresherTools", "ThresherSynth", crypto,
+            ]
+        ),
+        .testTarget(
+            name: "ThresherToolsTests",
+            dependencies: ["TestSupport", "ThresherExtract", "ThresherFormats", "ThresherStore", "ThresherPipeline", "ThresherTools"]
+        ),
+        .testTarget(name: "ThresherSynthTests", dependencies: ["TestSupport", "ThresherSystem", "ThresherPipeline", "ThresherTools", "ThresherSynth", crypto]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", "ThresherExtract", "ThresherFormats", "ThresherStore", "ThresherState", "ThresherPipeline",
+                "ThresherTools", crypto,
             ]
         ),
     ]

@@ -4,6 +4,7 @@ import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
 @testable import ThresherExtract
+import TestSupport
 
 /// The rules of SPEC §6 that the demo archive does not reach.
 @Suite struct FormatTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
 @testable import ThresherExtract
+import TestSupport
 
 /// One test per rule of SPEC.md §2-§4, each on a small transcript.
 @Suite struct SpecRuleTests {

@@ -5,6 +5,7 @@ import Testing
 @testable import ThresherTools
 @testable import ThresherStore
 import ThresherScan
+import TestSupport
 
 /// Runs that fail or are killed leave OUT consistent, and the next run
 /// finishes the job: the same ids as one clean run, each once (SPEC §8).
@@ -66,7 +67,7 @@ import ThresherScan
         let files = try FileManager.default.contentsOfDirectory(atPath: final.path + "/p").sorted()
         let contents = try files.map { try String(contentsOfFile: final.path + "/p/" + $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) }
         let out = live.path + "-out"
-        var random = JSONOracleTests.Random(state: 99)
+        var random = SeededRandom(state: 99)
         func reveal(_ step: Int, of steps: Int) {
             for (index, name) in files.enumerated() {
                 let lines = contents[index].dropLast()  // the empty piece after the last newline
@@ -88,7 +89,7 @@ import ThresherScan
                 reveal(step, of: steps)
             }
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+            process.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
             process.arguments = arguments
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -102,7 +103,7 @@ import ThresherScan
         #expect(kills >= 20)
         reveal(steps, of: steps)
         let finish = Process()
-        finish.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        finish.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
         finish.arguments = arguments
         try finish.run()
         finish.waitUntilExit()

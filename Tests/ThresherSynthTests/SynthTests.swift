@@ -5,6 +5,7 @@ import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
 @testable import ThresherSynth
+import TestSupport
 
 @Suite struct SynthTests {
     static func tree(_ root: String) throws -> [String: String] {

@@ -4,6 +4,7 @@ import Testing
 @testable import ThresherTools
 @testable import ThresherExtract
 @testable import ThresherScan
+import TestSupport
 
 /// Files that change while thresh reads them, and lines of many megabytes.
 @Suite struct FileChangeTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
 @testable import ThresherExtract
+import TestSupport
 
 /// `thresh stats`: counts read back from an OUT, and the HTML page as a
 /// person sees it (headless Chromium, when installed).

@@ -2,39 +2,10 @@ import Foundation
 import Testing
 import ThresherPipeline
 import ThresherTools
+import TestSupport
 
 /// `thresh` as a user runs it: exit codes and messages.
 @Suite struct CommandLineTests {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `thresh` binary built next to this test bundle.
-    static var binary: String {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundleDir.appendingPathComponent("thresh").path,
-                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/thresh").standardized.path]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
-    }
-
-    static func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     static func archive() -> TemporaryDirectory {
         let dir = TemporaryDirectory()
         var t = Transcript()
@@ -45,12 +16,12 @@ import ThresherTools
 
     @Test func aSuccessfulRunExitsZeroAndSummarizes() throws {
         let dir = Self.archive()
-        let outcome = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--json"])
+        let outcome = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--json"])
         #expect(outcome.status == 0)
         #expect(outcome.stderr.contains("wrote 1 example in 1 shard to"))
         let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
         #expect(report["examples_written"] as? Int == 1)
-        let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--quiet"])
+        let quiet = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/out", "--settle", "0", "--quiet"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty)
     }
@@ -68,7 +39,7 @@ import ThresherTools
     ])
     func badUsageExitsTwo(_ arguments: [String], _ message: String) throws {
         let dir = Self.archive()
-        let outcome = try Self.run(arguments.map {
+        let outcome = try ThreshCommand.run(arguments.map {
             $0.replacingOccurrences(of: "ARCHIVE", with: dir.path).replacingOccurrences(of: "OUT", with: dir.path + "/out")
         })
         #expect(outcome.status == 2)
@@ -78,19 +49,19 @@ import ThresherTools
     @Test func anUnwritableOutputExitsOneNamingThePath() throws {
         let dir = Self.archive()
         dir.write("blocker", "a file where a folder should be")
-        let outcome = try Self.run(["scan", dir.path, "-o", dir.path + "/blocker/out", "--settle", "0"])
+        let outcome = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/blocker/out", "--settle", "0"])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains(dir.path + "/blocker/out"), "\(outcome.stderr)")
     }
 
     @Test func progressGoesToStderrOnlyWhenAsked() throws {
         let dir = Self.archive()
-        let plain = try Self.run(["scan", dir.path, "-o", dir.path + "/a", "--settle", "0"])
+        let plain = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/a", "--settle", "0"])
         #expect(!plain.stderr.contains("files, "))
-        let asked = try Self.run(["scan", dir.path, "-o", dir.path + "/b", "--settle", "0", "--progress"])
+        let asked = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/b", "--settle", "0", "--progress"])
         #expect(asked.stderr.contains("thresh: 1/1 files,"))
         #expect(asked.stderr.contains("MB/s, ETA"))
-        let quiet = try Self.run(["scan", dir.path, "-o", dir.path + "/c", "--settle", "0", "--progress", "--quiet"])
+        let quiet = try ThreshCommand.run(["scan", dir.path, "-o", dir.path + "/c", "--settle", "0", "--progress", "--quiet"])
         #expect(quiet.stderr.isEmpty)
     }
 
@@ -101,10 +72,10 @@ import ThresherTools
     }
 
     @Test func helpAndVersionSucceed() throws {
-        let help = try Self.run(["scan", "--help"])
+        let help = try ThreshCommand.run(["scan", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--shard-size"))
-        #expect(try Self.run(["--version"]).status == 0)
+        #expect(try ThreshCommand.run(["--version"]).status == 0)
     }
 
     /// `thresh bench` end to end on a tiny archive: its files are written and
@@ -113,7 +84,7 @@ import ThresherTools
     @Test func benchWritesItsReportFiles() throws {
         let dir = TemporaryDirectory()
         let out = dir.path + "/bench"
-        let result = try Self.run(["bench", "--synth", "3MiB", "--runs", "2", "--quick", "--python", "/nonexistent/python", "-o", out])
+        let result = try ThreshCommand.run(["bench", "--synth", "3MiB", "--runs", "2", "--quick", "--python", "/nonexistent/python", "-o", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("round 2 of 2"))
         let markdown = try String(contentsOfFile: out + "/bench.md", encoding: .utf8)
@@ -141,7 +112,7 @@ import ThresherTools
         _ = dir.write("p/s.jsonl", lines.joined(separator: "\n") + "\n{\"partial\":")
         _ = dir.write("p/t.jsonl", "{}\n{\"ok\":[1,{\"b\":null}]}\n")
         let out = dir.path + "/bench"
-        let result = try Self.run(["bench", dir.path + "/p", "--runs", "1", "--quick", "--python", "/nonexistent/python", "-o", out])
+        let result = try ThreshCommand.run(["bench", dir.path + "/p", "--runs", "1", "--quick", "--python", "/nonexistent/python", "-o", out])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
         let ceiling = json?["parse_ceiling"] as? [String: Any]
@@ -149,5 +120,19 @@ import ThresherTools
         #expect(json?["malformed"] as? Int == 5)
         #expect(ceiling?["lines"] as? Int == 13)
         #expect(ceiling?["malformed"] as? Int == 5)
+    }
+
+    @Test func theCommandExitsOneOnProblems() throws {
+        var t = Transcript()
+        t.turn("one", id: "c1")
+        let run = try scan(t) { $0.compression = .zstd }
+        #expect(try ThreshCommand.run(["verify", run.out]).status == 0)
+        let shard = run.out + "/shards/part-00000.jsonl.zst"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: shard))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: shard))
+        let outcome = try ThreshCommand.run(["verify", run.out])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("shards/part-00000.jsonl.zst"))
     }
 }

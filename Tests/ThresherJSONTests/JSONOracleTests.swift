@@ -1,27 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ThresherJSON
 
 /// The tokenizer against Foundation's `JSONSerialization` on generated
 /// documents: same validity, same decoded values.
 @Suite struct JSONOracleTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
-
     /// Writes a random value with random whitespace and random (valid)
     /// escaping choices, so the same value appears in many spellings.
-    static func generate(_ r: inout Random, depth: Int, into out: inout String) {
+    static func generate(_ r: inout SeededRandom, depth: Int, into out: inout String) {
         func ws() { if r.chance(20) { out += [" ", "\n", "\t", "\r\n", "  "][r.below(5)] } }
         let kind = depth > 5 ? 2 + r.below(4) : r.below(6)
         ws()
@@ -61,7 +48,7 @@ import Testing
         ws()
     }
 
-    static func string(_ r: inout Random, into out: inout String) {
+    static func string(_ r: inout SeededRandom, into out: inout String) {
         let alphabet: [Unicode.Scalar] = ["a", "b", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "€", "😀", "\u{7F}", "\u{2028}", "k"]
         out += "\""
         for _ in 0..<r.below(8) {
@@ -126,7 +113,7 @@ import Testing
     }
 
     @Test func generatedDocumentsMatchJSONSerialization() throws {
-        var r = Random(state: 42)
+        var r = SeededRandom(state: 42)
         for _ in 0..<3000 {
             var text = ""
             Self.generate(&r, depth: 0, into: &text)
@@ -151,7 +138,7 @@ import Testing
     /// nothing). It must take exactly the lines `parse` accepts, ending at
     /// their newline, with the same tape.
     @Test func lineParsingAgreesWithParsingTheLine() throws {
-        var r = Random(state: 17)
+        var r = SeededRandom(state: 17)
         let replacements: [UInt8] = Array("{}[]\":,\\ 0-.eEtfnu\u{1}\nx".utf8) + [0xFF, 0x0A]
         var taken = 0
         for round in 0..<6000 {
@@ -182,7 +169,7 @@ import Testing
     /// Single-byte corruptions of valid documents: never a crash, and the
     /// verdict agrees with the oracle whenever our parser accepts.
     @Test func corruptedDocumentsNeverCrashAndNeverPassWhenTheOracleRejects() throws {
-        var r = Random(state: 7)
+        var r = SeededRandom(state: 7)
         let replacements: [UInt8] = Array("{}[]\":,\\ 0-.eEtfnu\u{1}x".utf8) + [0xFF, 0xC3]
         for _ in 0..<3000 {
             var text = ""
@@ -212,7 +199,7 @@ import Testing
     /// sequences and bad bytes across block edges), both mostly invalid and
     /// mostly valid.
     @Test func utf8CheckAgreesWithTheStandardLibrary() {
-        var r = Random(state: 99)
+        var r = SeededRandom(state: 99)
         let edges: [UInt8] = [0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
                               0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x8F, 0x90, 0x9F, 0xA0]
         let scalars: [Unicode.Scalar] = ["a", "\u{7F}", "\u{80}", "é", "\u{7FF}", "\u{800}", "€", "\u{D7FF}", "\u{E000}",
@@ -255,7 +242,7 @@ import Testing
     /// special byte, or none, at every position; and the high-bit report:
     /// set exactly when a byte passed was >= 0x80.
     @Test func specialByteSearchAgreesWithAByteLoop() {
-        var r = Random(state: 7)
+        var r = SeededRandom(state: 7)
         let specials: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
         let plain: [UInt8] = [0x20, 0x61, 0x7E, 0x7F, 0x21, 0x5B, 0x5D, 0xC3, 0xA9, 0xFF]
         for _ in 0..<20_000 {
@@ -298,7 +285,7 @@ import Testing
     /// kept escapes, rewritten ones (`\/`, `\u` with pairs and lone
     /// surrogates), raw UTF-8 and invalid bytes next to escapes.
     @Test func transcodingAgreesWithDecodingThenEscaping() throws {
-        var r = Random(state: 5)
+        var r = SeededRandom(state: 5)
         let pieces: [[UInt8]] = [
             Array(#"\n"#.utf8), Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\t"#.utf8), Array(#"\/"#.utf8),
             Array(#"\u00e9"#.utf8), Array(#"\u001F"#.utf8), Array(#"\u0041"#.utf8), Array(#"\ud83d\ude00"#.utf8),

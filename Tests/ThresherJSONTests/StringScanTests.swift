@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import ThresherJSON
 
@@ -7,7 +8,7 @@ import Testing
     /// Which bytes a backslash escapes, one byte at a time across blocks, as
     /// `StringBlock.escaped` must compute them from whole masks.
     @Test func escapedBytesFollowEveryRunOfBackslashesAcrossBlocks() {
-        var r = JSONOracleTests.Random(state: 11)
+        var r = SeededRandom(state: 11)
         for _ in 0..<5_000 {
             let blocks = 1 + r.below(4)
             // Runs of backslashes are what matters: draw masks dense in them.
@@ -120,7 +121,7 @@ import Testing
     /// short or padded at random, so that strings end in blocks, past
     /// them, and in the byte-by-byte rest.
     @Test func generatedStringsMatchTheByteByByteRules() {
-        var r = JSONOracleTests.Random(state: 5)
+        var r = SeededRandom(state: 5)
         let pieces: [[UInt8]] = [
             Array(#"\n"#.utf8), Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\\\"#.utf8), Array(#"\\\\\"#.utf8),
             Array(#"\/"#.utf8), Array(#"\t\r\b\f"#.utf8), Array(#"\u00e9"#.utf8), Array(#"\uD83D\uDE00"#.utf8),

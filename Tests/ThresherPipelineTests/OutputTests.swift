@@ -7,6 +7,7 @@ import Testing
 @testable import ThresherState
 import ThresherStore
 import ThresherExtract
+import TestSupport
 
 /// Dedup, the output folder, shards, and run-to-run behaviour (SPEC §5, §7).
 @Suite struct OutputTests {
@@ -274,34 +275,5 @@ extension OutputTests {
         let shard = "/shards/part-00000.jsonl"
         #expect(try Data(contentsOf: URL(fileURLWithPath: parsed.out + shard)) == Data(contentsOf: URL(fileURLWithPath: searched.out + shard)))
         #expect(parsed.report.examplesWritten >= 6)
-    }
-}
-
-func manifestJSON(_ out: String) throws -> [String: Any] {
-    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
-}
-
-/// The bundled demo archive against its reviewed output, byte for byte, in
-/// every format.
-@Suite struct GoldenOutputTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures").standardized.path
-
-    @Test(arguments: OutputFormat.allCases)
-    func theDemoArchiveGivesItsReviewedExamples(format: OutputFormat) throws {
-        let out = TemporaryDirectory()
-        var configuration = ScanConfiguration(roots: [Self.fixtures + "/demo-archive"], output: out.path + "/out")
-        configuration.settle = 0
-        configuration.compression = .none
-        configuration.format = format
-        let report = try ScanPipeline(configuration: configuration).run()
-        let shard = "part-00000.\(format.fileExtension)"
-        let written = try Data(contentsOf: URL(fileURLWithPath: out.path + "/out/shards/" + shard))
-        let expected = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/demo-archive.expected.\(format.rawValue).\(format.fileExtension)"))
-        #expect(written == expected)
-        #expect(report.duplicatesThisRun == 1)
-        #expect(report.counters.malformedCount == 1)
-        #expect(report.counters.partialLines == 1)
-        #expect(report.counters.turnsInterrupted == 1)
     }
 }

@@ -1,14 +1,12 @@
 import Foundation
-import Glibc
+import ThresherSystem
 
-#if canImport(Glibc)
-#endif
 
 /// A fresh temporary folder, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array("/tmp/thresh-test-XXXXXX".utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
@@ -20,7 +18,7 @@ final class TemporaryDirectory {
 
     /// Writes `bytes` at a path relative to this folder, creating folders.
     @discardableResult
-    func write(_ relative: String, _ bytes: [UInt8], modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
+    public func write(_ relative: String, _ bytes: [UInt8], modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
         let full = path + "/" + relative
         try! FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -30,13 +28,13 @@ final class TemporaryDirectory {
     }
 
     @discardableResult
-    func write(_ relative: String, _ text: String, modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
+    public func write(_ relative: String, _ text: String, modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
         write(relative, Array(text.utf8), modified: modified)
     }
 }
 
 /// Opens a file for reading in a test.
-func openForReading(_ path: String) -> Int32 {
+public func openForReading(_ path: String) -> Int32 {
     let fd = open(path, O_RDONLY)
     precondition(fd >= 0, "cannot open \(path)")
     return fd

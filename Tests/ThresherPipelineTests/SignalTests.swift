@@ -5,6 +5,7 @@ import Testing
 @testable import ThresherTools
 @testable import ThresherExtract
 import ThresherState
+import TestSupport
 
 /// SPEC v1.2's signals, filters, split and call ids (§6, §10), end to end.
 struct SignalTests {

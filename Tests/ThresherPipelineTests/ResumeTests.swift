@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
+import TestSupport
 
 /// A live archive across runs (SPEC §8): every change Claude Code makes to
 /// its files, each followed by an incremental run.

@@ -41,3 +41,11 @@ import Testing
         #expect(seen.keys.count == 5, "every outcome met: \(seen)")
     }
 }
+
+/// The decoded text of a JSON string document such as `"a\u00e9"`.
+private func decodedString(_ bytes: [UInt8]) -> String? {
+    var tape = JSONTape()
+    let parsed = bytes.withUnsafeBufferPointer { (try? JSONParser.parse($0, into: &tape)) != nil }
+    guard parsed, tape[0].kind == .string else { return nil }
+    return bytes.withUnsafeBufferPointer { tape.decodeString(0, in: $0) }
+}

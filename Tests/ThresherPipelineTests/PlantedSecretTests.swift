@@ -7,6 +7,7 @@ import Testing
 import ThresherStore
 import ThresherState
 import ThresherSynth
+import TestSupport
 
 /// `thresh synth` plants secrets of every rule; none may reach a shard of
 /// any format, and with `--no-redact` they do (so this test can fail).

@@ -5,6 +5,7 @@ import Testing
 @testable import ThresherTools
 @testable import ThresherExtract
 import ThresherStore
+import TestSupport
 
 @Suite struct VerifyTests {
     @Test(arguments: OutputFormat.allCases, [Compression.zstd, .gzip])
@@ -44,17 +45,4 @@ import ThresherStore
         for fragment in expected { #expect(problems.contains { $0.hasPrefix(fragment) }, "\(fragment)") }
     }
 
-    @Test func theCommandExitsOneOnProblems() throws {
-        var t = Transcript()
-        t.turn("one", id: "c1")
-        let run = try scan(t) { $0.compression = .zstd }
-        #expect(try CommandLineTests.run(["verify", run.out]).status == 0)
-        let shard = run.out + "/shards/part-00000.jsonl.zst"
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: shard))
-        bytes[bytes.count / 2] ^= 0xFF
-        try bytes.write(to: URL(fileURLWithPath: shard))
-        let outcome = try CommandLineTests.run(["verify", run.out])
-        #expect(outcome.status == 1)
-        #expect(outcome.stdout.contains("shards/part-00000.jsonl.zst"))
-    }
 }

@@ -1,8 +1,8 @@
 @testable import ThresherSystem
 @testable import ThresherScan
 import Foundation
-import Glibc
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 #endif
@@ -26,7 +26,7 @@ import Testing
     }
 
     static let cases: [(String, [UInt8])] = {
-        var r = JSONOracleTests.Random(state: 3)
+        var r = SeededRandom(state: 3)
         var mixed: [UInt8] = []
         for _ in 0..<200 {
             mixed += (0..<r.below(300)).map { _ in UInt8(0x20 + r.below(90)) }
@@ -212,5 +212,34 @@ import Testing
         let result = try LineReader(method: .read, chunkSize: 4).forEachLine(fd: fd, path: path, range: 0..<100) { _, _ in true }
         #expect(result.truncated)
         #expect(result.endOfLastLine == 6)
+    }
+}
+
+/// With every guard slot taken, mapping would run unguarded: the reader
+/// reads instead, and the lines are the same.
+@Suite struct MappingFallbackTests {
+    private func withEverySlotTaken(_ body: () throws -> Void) rethrows {
+        guard let slot = MappingGuard.claimSlot() else { return try body() }
+        var page = UInt8(0)
+        try withUnsafeBytes(of: &page) { raw in
+            try slot.protect(raw.baseAddress!, length: 1) { try withEverySlotTaken(body) }
+        }
+    }
+
+    @Test func anMmapReaderWithoutAFreeSlotReadsEveryLine() throws {
+        let dir = TemporaryDirectory()
+        let lines = (0..<1_000).map { "line \($0) " + String(repeating: "x", count: $0 % 97) }
+        let path = dir.write("f.jsonl", lines.map { $0 + "\n" }.joined())
+        let fd = openForReading(path)
+        defer { close(fd) }
+        var seen: [String] = []
+        let size = Int64(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        try withEverySlotTaken {
+            _ = try LineReader(method: .mmap, chunkSize: 4096).forEachLine(fd: fd, path: path, range: 0..<size) { line, _ in
+                seen.append(String(decoding: line, as: UTF8.self))
+                return true
+            }
+        }
+        #expect(seen == lines)
     }
 }

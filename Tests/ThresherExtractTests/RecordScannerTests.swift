@@ -1,0 +1,96 @@
+import TestSupport
+import Testing
+@testable import ThresherExtract
+
+/// Phase 1 on single lines (SPEC §2): what a line becomes in the unit summary.
+@Suite struct RecordScannerTests {
+    @Test func promptCallAndResultBecomeTheirEvents() {
+        var t = Transcript()
+        t.user("Weather in Lyon?")
+        t.assistant("m1", [use("c1", "mcp__weather__forecast", ["city": "Lyon"])])
+        t.result("c1", "18C")
+        let unit = InMemoryTranscript(t).summary()
+        #expect(unit.records.count == 3)
+        #expect(unit.counters.lines == 3)
+        #expect(unit.counters.recordsByType == ["user": 2, "assistant": 1])
+        guard case .prompt = unit.records[0].event else { Issue.record("line 1 is not a prompt"); return }
+        guard case .assistant(let assistant) = unit.records[1].event else { Issue.record("line 2 is not an assistant"); return }
+        let blocks = unit.blocks(of: unit.assistants[Int(assistant)])
+        #expect(blocks.count == 1)
+        guard case .toolResults(let range) = unit.records[2].event else { Issue.record("line 3 is not results"); return }
+        #expect(unit.toolResults(range).count == 1)
+        #expect(unit.records.map(\.line) == [0, 1, 2])
+        #expect(unit.records[1].parentUuid == unit.records[0].uuid)
+    }
+
+    @Test func malformedAndBlankLinesAreCountedWithTheirLineNumbers() {
+        var t = Transcript()
+        t.user("a")
+        t.raw("{\"type\": \"user\", ")
+        t.raw("   ")
+        t.raw("[1, 2]")
+        let unit = InMemoryTranscript(t).summary()
+        #expect(unit.records.count == 1)
+        #expect(unit.counters.lines == 4)
+        #expect(unit.counters.blankLines == 1)
+        #expect(unit.counters.malformedCount == 2)
+        #expect(unit.counters.malformedSamples.map(\.line) == [2, 4])
+        #expect(unit.counters.malformedSamples.last?.reason == "not a JSON object")
+    }
+
+    @Test func aByteOrderMarkIsToleratedOnlyAtTheStartOfTheFile() {
+        var t = Transcript()
+        t.user("first")
+        t.user("second")
+        let lines = t.lines
+        let atStart = InMemoryTranscript(text: "\u{FEFF}" + lines[0] + "\n" + lines[1] + "\n").summary()
+        #expect(atStart.records.count == 2)
+        #expect(atStart.counters.malformedCount == 0)
+        let later = InMemoryTranscript(text: lines[0] + "\n\u{FEFF}" + lines[1] + "\n").summary()
+        #expect(later.records.count == 1)
+        #expect(later.counters.malformedCount == 1)
+    }
+
+    @Test func aCarriageReturnBeforeTheNewlineIsNotPartOfTheRecord() {
+        var t = Transcript()
+        t.user("windows")
+        let unit = InMemoryTranscript(text: t.lines[0] + "\r\n").summary()
+        #expect(unit.records.count == 1)
+        #expect(unit.counters.malformedCount == 0)
+    }
+
+    /// `scanLine` finds a line's end while parsing; it must agree with
+    /// `scan` on every line it takes and decline the rest.
+    @Test func scanLineAgreesWithScanOrDeclines() {
+        var t = Transcript()
+        t.user("Weather?")
+        t.assistant("m1", [use("c1", "mcp__w__f", ["q": "x\ny"])])
+        let text = t.lines[0] + "\n" + t.lines[1] + "\r\n" + "  " + t.lines[0] + "\n" + "{\"broken\": \n"
+        let bytes = Array(text.utf8)
+        var byScan = RecordScanner()
+        var byScanLine = RecordScanner()
+        var scanned = UnitSummary()
+        var measured = UnitSummary()
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var index = 0
+            while start < buffer.count {
+                let newline = buffer[start...].firstIndex(of: 0x0A)!
+                byScan.scan(line: UnsafeBufferPointer(rebasing: buffer[start..<newline]), offset: Int64(start), lineIndex: index, into: &scanned)
+                let rest = UnsafeBufferPointer(rebasing: buffer[start...])
+                if let length = byScanLine.scanLine(at: rest, offset: Int64(start), lineIndex: index, into: &measured) {
+                    #expect(start + length == newline, "scanLine measured line \(index + 1) wrongly")
+                } else {
+                    #expect(index >= 2, "scanLine declined the plain object line \(index + 1)")
+                    byScanLine.scan(line: UnsafeBufferPointer(rebasing: buffer[start..<newline]), offset: Int64(start), lineIndex: index, into: &measured)
+                }
+                start = newline + 1
+                index += 1
+            }
+        }
+        #expect(scanned.records.count == 3)
+        #expect(measured.records.map(\.uuid) == scanned.records.map(\.uuid))
+        #expect(measured.counters.lines == scanned.counters.lines)
+        #expect(measured.counters.malformedCount == 1)
+    }
+}
