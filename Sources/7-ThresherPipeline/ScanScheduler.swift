@@ -1,6 +1,7 @@
-import Foundation
+import Dispatch
 import ThresherExtract
 import ThresherScan
+import ThresherSystem
 
 /// Hands work units to worker threads in file order and file results to
 /// the writer in file order.
@@ -18,10 +19,9 @@ import ThresherScan
 /// the writer hold one of `jobs` core tokens while they compute and none
 /// while they wait, so `--jobs 1` keeps one core busy, not one core for
 /// the workers and another for compression. With `jobs` at or above the
-/// core count the machine already allows no more, and there are no tokens:
-/// handing them over lowered CPU use at 2 jobs on 2 cores from 1.93 to 1.88 cores.
-final class ScanScheduler: @unchecked Sendable {
-    private let condition = NSCondition()
+/// core count the machine already allows no more, and there are no tokens
+/// (handing them over only cost CPU use: docs/performance.md).
+final class ScanScheduler: Sendable {
     /// nil when `jobs` is at least the number of cores.
     private let coreTokens: DispatchSemaphore?
     private let files: [FileScan]
@@ -30,15 +30,20 @@ final class ScanScheduler: @unchecked Sendable {
     private let now: Double
     private let window: Int
     private let byteBudget: Int64
-    /// Input bytes of units claimed for files the writer has not taken yet.
-    private var bytesInFlight: Int64 = 0
-    private var claimedBytes: [Int64]
-    private var nextUnit = 0
-    private var results: [FileResult?]
-    private var writerPosition = 0
-    private var cancelled = false
-    /// Seconds spent in each phase, summed over workers (guarded by the lock).
-    private(set) var phaseSeconds = (scan: 0.0, assemble: 0.0)
+    private let state: Monitor<Progress>
+
+    /// What workers and the writer share.
+    private struct Progress {
+        /// Input bytes of units claimed for files the writer has not taken yet.
+        var bytesInFlight: Int64 = 0
+        var claimedBytes: [Int64]
+        var nextUnit = 0
+        var results: [FileResult?]
+        var writerPosition = 0
+        var cancelled = false
+        /// Seconds spent in each phase, summed over workers.
+        var phaseSeconds = (scan: 0.0, assemble: 0.0)
+    }
 
     init(tasks: [ScanTask], configuration: ScanConfiguration, now: Double) {
         self.configuration = configuration
@@ -52,10 +57,10 @@ final class ScanScheduler: @unchecked Sendable {
         }
         self.files = scans
         self.units = units
-        results = Array(repeating: nil, count: tasks.count)
+        state = Monitor(Progress(claimedBytes: Array(repeating: 0, count: tasks.count),
+                                 results: Array(repeating: nil, count: tasks.count)))
         window = max(16, configuration.jobs * 8)
         byteBudget = configuration.inFlightBudget
-        claimedBytes = Array(repeating: 0, count: tasks.count)
         coreTokens = configuration.jobs < ScanConfiguration.availableCores ? DispatchSemaphore(value: configuration.jobs) : nil
     }
 
@@ -83,15 +88,17 @@ final class ScanScheduler: @unchecked Sendable {
 
     /// The next file's result, in file order; nil after the last.
     func nextResult() -> FileResult? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard writerPosition < results.count else { return nil }
-        while results[writerPosition] == nil { condition.wait() }
-        let result = results[writerPosition]
-        results[writerPosition] = nil
-        bytesInFlight -= claimedBytes[writerPosition]
-        writerPosition += 1
-        condition.broadcast()
+        let result: FileResult? = state.withLock(waitingUntil: { $0.writerPosition >= $0.results.count || $0.results[$0.writerPosition] != nil }) { progress in
+            guard progress.writerPosition < progress.results.count else { return nil }
+            let position = progress.writerPosition
+            defer {
+                progress.results[position] = nil
+                progress.bytesInFlight -= progress.claimedBytes[position]
+                progress.writerPosition += 1
+            }
+            return progress.results[position]
+        }
+        state.broadcast()
         return result
     }
 
@@ -99,30 +106,28 @@ final class ScanScheduler: @unchecked Sendable {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
         while let unit = claimUnit() {
             let scan = files[unit.file]
-            var finishedFile: Bool
-            if scan.fd < 0 {
-                finishedFile = locked { scan.fail(unit, problem: "") }
-            } else {
-                do {
-                    let ((summary, read), seconds) = try timedBusy {
-                        try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
-                    }
-                    finishedFile = locked {
-                        phaseSeconds.scan += seconds
-                        return scan.complete(unit, summary: summary, read: read)
-                    }
-                } catch {
-                    finishedFile = locked { scan.fail(unit, problem: "\(error)") }
-                }
+            let finishedFile = scanUnit(unit, of: scan, scanner: &scanner)
+            guard finishedFile else { continue }
+            let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
+            state.withLock { progress in
+                progress.phaseSeconds.assemble += seconds
+                progress.results[unit.file] = result
             }
-            if finishedFile {
-                let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
-                locked {
-                    phaseSeconds.assemble += seconds
-                    results[unit.file] = result
-                    condition.broadcast()
-                }
+            state.broadcast()
+        }
+    }
+
+    /// Phase 1 for one unit; true when it was its file's last.
+    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner) -> Bool {
+        guard scan.opening.fd >= 0 else { return scan.fail(unit, problem: "") }
+        do {
+            let ((summary, read), seconds) = try timedBusy {
+                try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
             }
+            state.withLock { $0.phaseSeconds.scan += seconds }
+            return scan.complete(unit, summary: summary, read: read)
+        } catch {
+            return scan.fail(unit, problem: "\(error)")
         }
     }
 
@@ -138,45 +143,38 @@ final class ScanScheduler: @unchecked Sendable {
     /// Stops handing out units (the writer gave up, e.g. on a write error),
     /// so no worker is left waiting for a writer that is gone.
     func cancel() {
-        locked {
-            cancelled = true
-            condition.broadcast()
-        }
+        state.withLock { $0.cancelled = true }
+        state.broadcast()
     }
 
     /// The next unit in order, waiting while it is too far ahead of the writer.
     private func claimUnit() -> WorkUnit? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && nextUnit < units.count && !mayClaim(units[nextUnit]) {
-            condition.wait()
+        state.withLock(waitingUntil: { progress in
+            progress.cancelled || progress.nextUnit >= units.count || mayClaim(units[progress.nextUnit], progress)
+        }) { progress in
+            guard !progress.cancelled, progress.nextUnit < units.count else { return nil }
+            let unit = units[progress.nextUnit]
+            progress.nextUnit += 1
+            let size = unit.end - unit.start
+            progress.bytesInFlight += size
+            progress.claimedBytes[unit.file] += size
+            // Opened while claiming its first unit, under the lock: no other
+            // unit of the file can be claimed before it is open.
+            if unit.index == 0 { files[unit.file].open(configuration: configuration) }
+            return unit
         }
-        guard !cancelled, nextUnit < units.count else { return nil }
-        let unit = units[nextUnit]
-        nextUnit += 1
-        let size = unit.end - unit.start
-        bytesInFlight += size
-        claimedBytes[unit.file] += size
-        if unit.index == 0 { files[unit.file].open(configuration: configuration) }
-        return unit
     }
 
     /// The phase totals, read once the last result was taken.
-    var stageTotals: (scan: Double, assemble: Double) { locked { phaseSeconds } }
+    var stageTotals: (scan: Double, assemble: Double) { state.withLock { $0.phaseSeconds } }
 
-    /// Called with the lock held. The bytes of the file the writer waits
-    /// for are not counted: it is taken as soon as it is done, and a file
-    /// larger than the budget would otherwise leave every other worker
-    /// idle while one worker runs its phase 2.
-    private func mayClaim(_ unit: WorkUnit) -> Bool {
-        if unit.file == writerPosition { return true }
-        let ahead = bytesInFlight - (writerPosition < claimedBytes.count ? claimedBytes[writerPosition] : 0)
-        return unit.file < writerPosition + window && ahead + (unit.end - unit.start) <= byteBudget
-    }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        return body()
+    /// The bytes of the file the writer waits for are not counted: it is
+    /// taken as soon as it is done, and a file larger than the budget would
+    /// otherwise leave every other worker idle while one worker runs its phase 2.
+    private func mayClaim(_ unit: WorkUnit, _ progress: Progress) -> Bool {
+        if unit.file == progress.writerPosition { return true }
+        let waitedFor = progress.writerPosition < progress.claimedBytes.count ? progress.claimedBytes[progress.writerPosition] : 0
+        let ahead = progress.bytesInFlight - waitedFor
+        return unit.file < progress.writerPosition + window && ahead + (unit.end - unit.start) <= byteBudget
     }
 }
