@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ThresherSystem
 
 /// `thresh synth`: a deterministic synthetic `projects/` tree shaped like a
@@ -96,15 +97,12 @@ public enum SynthArchive {
         }
     }
 
-    final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var values: [Result<Summary, Error>?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: Result<Summary, Error>) {
-            lock.lock()
-            values[index] = value
-            lock.unlock()
-        }
+    /// Each project's outcome, set by the worker that wrote it.
+    final class ResultBox: Sendable {
+        private let slots: Mutex<[Result<Summary, Error>?]>
+        init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+        var values: [Result<Summary, Error>?] { slots.withLock { $0 } }
+        func set(_ index: Int, _ value: Result<Summary, Error>) { slots.withLock { $0[index] = value } }
     }
 
     private static func writeProject(_ project: Int, _ sessions: [SessionPlan], pool: TextPool, configuration: Configuration) throws -> Summary {

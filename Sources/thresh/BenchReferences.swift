@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import ThresherJSON
 import ThresherScan
@@ -121,32 +122,35 @@ enum ReferencePass {
     }
 
     /// Hands out file indices and adds up what the threads counted.
-    private final class Shared: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        private(set) var total = Count()
-        private(set) var error: Error?
+    private final class Shared: Sendable {
+        private struct State {
+            var next = 0
+            var total = Count()
+            var error: Error?
+        }
+        private let state = Mutex(State())
+
+        var total: Count { state.withLock { $0.total } }
+        var error: Error? { state.withLock { $0.error } }
 
         func add(_ count: Count) {
-            lock.lock()
-            total.bytes += count.bytes
-            total.lines += count.lines
-            total.malformed += count.malformed
-            lock.unlock()
+            state.withLock {
+                $0.total.bytes += count.bytes
+                $0.total.lines += count.lines
+                $0.total.malformed += count.malformed
+            }
         }
 
         func fail(_ error: Error) {
-            lock.lock()
-            if self.error == nil { self.error = error }
-            lock.unlock()
+            state.withLock { if $0.error == nil { $0.error = error } }
         }
 
         func take(below limit: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < limit else { return nil }
-            next += 1
-            return next - 1
+            state.withLock { state in
+                guard state.next < limit else { return nil }
+                state.next += 1
+                return state.next - 1
+            }
         }
     }
 }
