@@ -1,6 +1,5 @@
 import ThresherSystem
 import ThresherFormats
-import Foundation
 import ThresherExtract
 import ThresherJSON
 import ThresherScan
@@ -22,7 +21,7 @@ public struct ScanPipeline {
     public func run() throws -> ScanReport {
         let clock = ContinuousClock()
         let started = clock.now
-        let now = Date().timeIntervalSince1970
+        let now = UTCTime.now
         var report = ScanReport()
         report.output = configuration.output
         report.redactionRules = configuration.redaction
@@ -38,89 +37,27 @@ public struct ScanPipeline {
             compression: configuration.compression.rawValue, fresh: configuration.fresh)
         defer { folder.unlock() }
         report.removedLeftovers = folder.removedLeftovers
-        let earlier = Set(folder.committedKeys)
-        var seen = Set<DedupKey>()
-        var newKeys: [DedupKey] = []
-        var perServer = OrderedCounts()
-        var perTool = OrderedCounts()
-
-        let shards = SplitShardWriters(folder: folder, format: configuration.format, compression: configuration.compression,
-                                       level: configuration.level, shardSize: configuration.shardSize)
-        let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
         let plan = ResumePlan(files: discovery.files, states: folder.fileStates, settle: configuration.settle, now: now)
         report.files = discovery.files.count
         report.filesUnchanged = plan.unchanged
         report.filesResumed = plan.resumed
         report.filesRestarted = plan.restarted
-        var states = plan.carried
+
+        let writer = ResultWriter(folder: folder, configuration: configuration, carried: plan.carried)
         let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now)
         scheduler.startWorkers()
         // On any early exit (a write error) the workers must not wait for us.
         defer { scheduler.cancel() }
         var writeTime = Duration.zero
-        let bytesTotal = plan.tasks.reduce(Int64(0)) { $0 + max(0, $1.file.size - $1.start) }
-        var filesDone = 0
-        while let result = scheduler.nextResult() {
-            filesDone += 1
-            configuration.progress?(ScanProgress(
-                filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
-                bytesTotal: bytesTotal, seconds: Self.seconds(clock.now - started)))
-            // Dedup and compression hold a core token like the workers (see ScanScheduler).
-            scheduler.takeCore()
-            defer { scheduler.releaseCore() }
-            let writeStarted = clock.now
-            defer { writeTime += clock.now - writeStarted }
-            report.filesRead += 1
-            report.bytesRead += result.bytesRead
-            report.counters.merge(result.counters)
-            report.skippedByFormat += result.skippedByFormat
-            for sample in result.counters.malformedSamples where report.malformedSamples.count < ExtractCounters.malformedSampleLimit {
-                report.malformedSamples.append("\(result.file.relativePath):\(sample.line): \(sample.reason)")
-            }
-            if let problem = result.problem {
-                report.problems.append("\(result.file.path): \(problem)")
-                // Not trusted: keep the old cursor (if any) so the next run reads it again.
-                if let old = folder.fileStates[result.file.path] { states.append(old) }
-            } else {
-                states.append(FileState(
-                    path: result.file.path, size: result.file.size, modificationTime: result.file.modificationTime,
-                    device: result.file.device, inode: result.file.inode, fingerprint: result.fingerprint,
-                    cursor: result.resumeOffset, line: result.resumeLine, pending: result.pending))
-            }
-            for example in result.examples {
-                if earlier.contains(example.key) {
-                    report.duplicatesEarlierRuns += 1
-                    continue
-                }
-                guard seen.insert(example.key).inserted else {
-                    report.duplicatesThisRun += 1
-                    continue
-                }
-                newKeys.append(example.key)
-                try shards.write(line: example.line, split: example.split)
-                try records.write(line: example.record)
-                report.examplesWritten += 1
-                report.redactions.add(example.redactions)
-                report.writtenPerFeedback[example.feedback?.rawValue ?? "none", default: 0] += 1
-                if let split = example.split { report.writtenPerSplit[split.rawValue, default: 0] += 1 }
-                for name in example.callNames {
-                    perTool.add(name)
-                    if let server = Example.mcpServer(of: name) { perServer.add(server) }
-                }
-            }
+        try writeResults(of: scheduler, to: writer, plan: plan, report: &report, since: started, writeTime: &writeTime)
+        let written = try scheduler.busy {
+            try Self.timed(adding: &writeTime) { try writer.finish(report: &report) }
         }
-        let (written, writtenRecords) = try scheduler.busy {
-            let finishStarted = clock.now
-            defer { writeTime += clock.now - finishStarted }
-            return (try shards.finish(), try records.finish())
-        }
-        report.shardsWritten = written.map(\.name)
-        report.callsPerServer = perServer.pairs
-        report.callsPerTool = perTool.pairs
         report.wallSeconds = Self.seconds(clock.now - started)
         report.peakMemoryBytes = Self.peakMemory()
         let commitStarted = clock.now
-        try folder.commit(shards: written, records: writtenRecords, keys: newKeys, states: states, run: runEntry(report))
+        try folder.commit(shards: written.shards, records: written.records, keys: writer.newKeys, states: writer.states,
+                          run: runEntry(report))
         report.examplesInOutput = folder.manifest.examples
         let phases = scheduler.stageTotals
         report.stageSeconds = [
@@ -129,6 +66,32 @@ public struct ScanPipeline {
         ]
         try folder.writeReport(report.json())
         return report
+    }
+
+    /// Takes every file's result in file order and hands it to `writer`,
+    /// reporting progress as files finish.
+    private func writeResults(of scheduler: ScanScheduler, to writer: ResultWriter, plan: ResumePlan,
+                              report: inout ScanReport, since started: ContinuousClock.Instant,
+                              writeTime: inout Duration) throws {
+        let bytesTotal = plan.tasks.reduce(Int64(0)) { $0 + max(0, $1.file.size - $1.start) }
+        var filesDone = 0
+        while let result = scheduler.nextResult() {
+            filesDone += 1
+            configuration.progress?(ScanProgress(
+                filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
+                bytesTotal: bytesTotal, seconds: Self.seconds(ContinuousClock.now - started)))
+            // Dedup and compression hold a core token like the workers (see ScanScheduler).
+            try scheduler.busy {
+                try Self.timed(adding: &writeTime) { try writer.take(result, report: &report) }
+            }
+        }
+    }
+
+    /// Runs `body`, adding the time it took to `total`.
+    private static func timed<T>(adding total: inout Duration, _ body: () throws -> T) rethrows -> T {
+        let started = ContinuousClock.now
+        defer { total += ContinuousClock.now - started }
+        return try body()
     }
 
     /// The manifest's record of this run.
@@ -179,20 +142,5 @@ public struct ScanPipeline {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
-    }
-}
-
-/// Counts by name, listed in first-seen order.
-struct OrderedCounts {
-    private var index: [String: Int] = [:]
-    private(set) var pairs: [(String, Int)] = []
-
-    mutating func add(_ name: String) {
-        if let i = index[name] {
-            pairs[i].1 += 1
-        } else {
-            index[name] = pairs.count
-            pairs.append((name, 1))
-        }
     }
 }
