@@ -146,7 +146,7 @@ struct DraftTurn {
     }
 
     /// The messages that are emitted, in order.
-    private var emitted: [Message] {
+    var emitted: [Message] {
         messages.filter {
             if case .assistant(let k) = $0 { return assistants[k].isEmitted }
             return true
@@ -171,14 +171,14 @@ struct DraftTurn {
 
     /// Each assistant message's blocks, grouped (`pieces` interleaves them
     /// when one message's records come between another's).
-    private func piecesByMessage() -> [[Piece]] {
+    func piecesByMessage() -> [[Piece]] {
         var grouped = [[Piece]](repeating: [], count: assistants.count)
         for (owner, piece) in pieces { grouped[owner].append(piece) }
         return grouped
     }
 
     /// Every span `example` decodes for these messages.
-    private func spans(of kept: [Message], pieces grouped: [[Piece]]) -> [ByteSpan] {
+    func spans(of kept: [Message], pieces grouped: [[Piece]]) -> [ByteSpan] {
         var spans = [prompt.sessionID, prompt.agentID, prompt.cwd, prompt.gitBranch, prompt.version,
                      startedAt, lastTimestamp].compactMap { $0 }
         if case .span(let text) = prompt.text { spans.append(text) }
@@ -197,80 +197,5 @@ struct DraftTurn {
             }
         }
         return spans
-    }
-
-    /// Decodes the turn into an example. Call positions follow the final
-    /// message list: by message, then by block.
-    func example(file: String, sidechain: Bool, decoder: SpanDecoder) throws -> Example {
-        let kept = emitted
-        let grouped = piecesByMessage()
-        decoder.prefetch(spans(of: kept, pieces: grouped))
-        var position = [Int](repeating: -1, count: calls.count)
-        // Each id is written twice (the call and its result): made a String once.
-        var callIDs = calls.map { $0.id?.string ?? "" }
-        var next = 0
-        var idsSeen = Set<String>()
-        for case .assistant(let k) in kept {
-            for case .call(let call) in grouped[k] {
-                position[call] = next
-                // SPEC §6: an id that an earlier call of the example has is
-                // written with its position, so ids are unique.
-                if !idsSeen.insert(callIDs[call]).inserted { callIDs[call] += "_\(next)" }
-                next += 1
-            }
-        }
-        var out: [ExampleMessage] = []
-        switch prompt.text {
-        case .span(let span): out.append(.user(text: try decoder.requiredText(span)))
-        case .decoded(let text): out.append(.user(text: JSONText(text)))
-        }
-        var model: String?
-        var sawAssistant = false
-        var tools: [String] = []
-        var servers: [String] = []
-        var errors = 0
-        for message in kept {
-            switch message {
-            case .assistant(let k):
-                if !sawAssistant {
-                    sawAssistant = true
-                    model = try decoder.string(assistants[k].model)
-                }
-                var texts: [JSONText] = []
-                var thinking: [JSONText] = []
-                var callIndices: [Int] = []
-                for piece in grouped[k] {
-                    switch piece {
-                    case .text(let span): texts.append(try decoder.requiredText(span))
-                    case .thinking(let span): thinking.append(try decoder.requiredText(span))
-                    case .call(let call): callIndices.append(call)
-                    }
-                }
-                let text = texts.isEmpty ? nil : JSONText.joined(texts, separator: "\n\n")
-                let reasoning = thinking.isEmpty ? nil : JSONText.joined(thinking, separator: "\n\n")
-                var callList: [ToolCall] = []
-                for index in callIndices {
-                    let call = calls[index]
-                    let decoded = ToolCall(id: callIDs[index], name: call.name, arguments: try decoder.arguments(call.input))
-                    callList.append(decoded)
-                    if !tools.contains(call.name) { tools.append(call.name) }
-                    if let server = Example.mcpServer(of: call.name), !servers.contains(server) { servers.append(server) }
-                }
-                out.append(.assistant(text: text, calls: callList, reasoning: reasoning))
-            case .tool(let call, let content, let isError):
-                if isError { errors += 1 }
-                out.append(.tool(
-                    callID: callIDs[call], name: calls[call].name, position: position[call],
-                    content: try decoder.resultContent(content), isError: isError))
-            }
-        }
-        let metadata = ExampleMetadata(
-            file: file, sessionID: try decoder.string(prompt.sessionID), agentID: try decoder.string(prompt.agentID),
-            sidechain: sidechain, cwd: try decoder.string(prompt.cwd), gitBranch: try decoder.string(prompt.gitBranch),
-            clientVersion: try decoder.string(prompt.version), model: model,
-            startedAt: try decoder.string(startedAt), endedAt: try decoder.string(lastTimestamp),
-            lineStart: promptLine, lineEnd: lastLine, tools: tools, mcpServers: servers,
-            numToolCalls: calls.count, numToolErrors: errors)
-        return Example(messages: out, metadata: metadata)
     }
 }

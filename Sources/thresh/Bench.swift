@@ -64,59 +64,12 @@ struct Bench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-
-        var archive = root ?? ScanConfiguration.defaultRoot(environment: ProcessInfo.processInfo.environment)
-        var synthSeconds: Double?
-        if let synth {
-            archive = scratch + "/archive"
-            log("generating a \(synth) synthetic archive (seed \(seed))…")
-            let summary = try SynthArchive.generate(.init(output: archive, size: ByteSize.parse(synth)!, seed: seed, jobs: ScanConfiguration.availableCores))
-            synthSeconds = summary.seconds
-        }
-        guard FileManager.default.fileExists(atPath: archive) else { throw RunFailed(description: "\(archive) does not exist") }
-
+        let (archive, synthSeconds) = try prepareArchive(scratch: scratch)
         let cores = ScanConfiguration.availableCores
-        var configurations: [(name: String, arguments: [String])] = [
-            ("thresh, \(cores) jobs, zstd 3", ["--jobs", "\(cores)"]),
-            // Redaction is on by default: its cost is the main run against this one.
-            ("thresh, \(cores) jobs, zstd 3, --no-redact", ["--jobs", "\(cores)", "--no-redact"]),
-        ]
-        if !quick {
-            configurations += [
-                ("thresh, 1 job, zstd 3", ["--jobs", "1"]),
-                ("thresh, \(cores) jobs, zstd 1", ["--jobs", "\(cores)", "--level", "1"]),
-                ("thresh, \(cores) jobs, zstd 6", ["--jobs", "\(cores)", "--level", "6"]),
-                ("thresh, \(cores) jobs, gzip 6", ["--jobs", "\(cores)", "--compression", "gzip"]),
-            ]
-            // Every other format at the main settings: formatting must not become the bottleneck.
-            for format in ["messages", "sharegpt", "chatml", "alpaca", "unified", "csv"] {
-                configurations.append(("thresh, \(cores) jobs, zstd 3, \(format)", ["--jobs", "\(cores)", "--format", format]))
-            }
-        }
-        // Round 0 warms the page cache and every code path; rounds 1...runs
-        // are timed. Each round runs every configuration once, so this VM's
-        // drift over minutes falls on all of them alike rather than on
-        // whichever happened to run last, and the ratios stay meaningful.
-        let out = scratch + "/out"
-        var reports = [[ChildReport]](repeating: [], count: configurations.count)
-        var floorRuns: [ReferenceRun] = []
-        var ceilingRuns: [ReferenceRun] = []
-        var pythonRuns: [BaselineRun] = []
-        let baselineReady = baselineAvailable()
-        for round in 0...runs {
-            log(round == 0 ? "warm-up round: every configuration once…" : "round \(round) of \(runs)…")
-            for (index, configuration) in configurations.enumerated() {
-                let report = try scanChild(archive: archive, out: out, arguments: configuration.arguments)
-                if round > 0 { reports[index].append(report) }
-            }
-            let floor = try NewlineFloor.measure(root: archive, threads: cores)
-            if round > 0 { floorRuns.append(floor) }
-            let ceiling = try ParseCeiling.measure(root: archive, threads: cores)
-            if round > 0 { ceilingRuns.append(ceiling) }
-            if round > 0 && baselineReady { pythonRuns.append(try runBaseline(archive: archive, scratch: scratch)) }
-        }
-        let results = zip(configurations, reports).map { BenchResult(name: $0.name, reports: $1) }
-        let python = pythonRuns.sorted { $0.seconds < $1.seconds }.dropFirst(pythonRuns.count / 2).first
+        let configurations = self.configurations(cores: cores)
+        let rounds = try runRounds(configurations, archive: archive, scratch: scratch, cores: cores)
+        let results = zip(configurations, rounds.reports).map { BenchResult(name: $0.name, reports: $1) }
+        let python = rounds.python.sorted { $0.seconds < $1.seconds }.dropFirst(rounds.python.count / 2).first
 
         // Example ids from thresh, against the Python baseline's from the same files.
         let idsOut = scratch + "/ids-out"
@@ -128,10 +81,80 @@ struct Bench: ParsableCommand {
         let summary = BenchSummary(
             archive: root ?? (synth.map { "synthetic \($0), seed \(seed)" } ?? archive),
             synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
-            floor: floorRuns, ceiling: ceilingRuns, python: python, idsMatch: pythonIDs.map { $0 == threshIDs }, threshIDCount: threshIDs.count,
-            pythonIDCount: pythonIDs?.count)
+            floor: rounds.floor, ceiling: rounds.ceiling, python: python, idsMatch: pythonIDs.map { $0 == threshIDs },
+            threshIDCount: threshIDs.count, pythonIDCount: pythonIDs?.count)
         try summary.write(to: output)
         FileHandle.standardError.write(Data((summary.markdownTable() + "\nwrote \(output)/bench.md, bench.svg, bench.json\n").utf8))
+    }
+
+    /// The archive to measure: the one given, or a synthetic one generated
+    /// into `scratch` (with the seconds that took).
+    private func prepareArchive(scratch: String) throws -> (path: String, synthSeconds: Double?) {
+        var archive = root ?? ScanConfiguration.defaultRoot(environment: ProcessInfo.processInfo.environment)
+        var synthSeconds: Double?
+        if let synth {
+            archive = scratch + "/archive"
+            log("generating a \(synth) synthetic archive (seed \(seed))…")
+            let summary = try SynthArchive.generate(.init(output: archive, size: ByteSize.parse(synth)!, seed: seed, jobs: ScanConfiguration.availableCores))
+            synthSeconds = summary.seconds
+        }
+        guard FileManager.default.fileExists(atPath: archive) else { throw RunFailed(description: "\(archive) does not exist") }
+        return (archive, synthSeconds)
+    }
+
+    /// The `thresh scan` settings measured: the defaults, without redaction
+    /// (its cost is the difference), and unless `--quick` the other jobs,
+    /// levels, compressions and formats.
+    private func configurations(cores: Int) -> [(name: String, arguments: [String])] {
+        var configurations: [(name: String, arguments: [String])] = [
+            ("thresh, \(cores) jobs, zstd 3", ["--jobs", "\(cores)"]),
+            ("thresh, \(cores) jobs, zstd 3, --no-redact", ["--jobs", "\(cores)", "--no-redact"]),
+        ]
+        guard !quick else { return configurations }
+        configurations += [
+            ("thresh, 1 job, zstd 3", ["--jobs", "1"]),
+            ("thresh, \(cores) jobs, zstd 1", ["--jobs", "\(cores)", "--level", "1"]),
+            ("thresh, \(cores) jobs, zstd 6", ["--jobs", "\(cores)", "--level", "6"]),
+            ("thresh, \(cores) jobs, gzip 6", ["--jobs", "\(cores)", "--compression", "gzip"]),
+        ]
+        // Every other format at the main settings: formatting must not become the bottleneck.
+        for format in ["messages", "sharegpt", "chatml", "alpaca", "unified", "csv"] {
+            configurations.append(("thresh, \(cores) jobs, zstd 3, \(format)", ["--jobs", "\(cores)", "--format", format]))
+        }
+        return configurations
+    }
+
+    /// What the timed rounds measured, per configuration and reference.
+    private struct Rounds {
+        var reports: [[ChildReport]]
+        var floor: [ReferenceRun] = []
+        var ceiling: [ReferenceRun] = []
+        var python: [BaselineRun] = []
+    }
+
+    /// Round 0 warms the page cache and every code path; rounds 1...runs
+    /// are timed. Each round runs every configuration once, so this VM's
+    /// drift over minutes falls on all of them alike rather than on
+    /// whichever happened to run last, and the ratios stay meaningful.
+    private func runRounds(_ configurations: [(name: String, arguments: [String])], archive: String, scratch: String,
+                           cores: Int) throws -> Rounds {
+        let out = scratch + "/out"
+        var rounds = Rounds(reports: [[ChildReport]](repeating: [], count: configurations.count))
+        let baselineReady = baselineAvailable()
+        for round in 0...runs {
+            log(round == 0 ? "warm-up round: every configuration once…" : "round \(round) of \(runs)…")
+            for (index, configuration) in configurations.enumerated() {
+                let report = try scanChild(archive: archive, out: out, arguments: configuration.arguments)
+                if round > 0 { rounds.reports[index].append(report) }
+            }
+            let floor = try NewlineFloor.measure(root: archive, threads: cores)
+            let ceiling = try ParseCeiling.measure(root: archive, threads: cores)
+            guard round > 0 else { continue }
+            rounds.floor.append(floor)
+            rounds.ceiling.append(ceiling)
+            if baselineReady { rounds.python.append(try runBaseline(archive: archive, scratch: scratch)) }
+        }
+        return rounds
     }
 
     private func log(_ message: String) {
