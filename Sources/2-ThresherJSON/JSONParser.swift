@@ -145,88 +145,94 @@ struct Cursor {
         }
     }
 
+    /// The state machine over the document: what may come next decides
+    /// how the next byte is read. Each step is inlined into this loop.
     mutating func run(maxDepth: Int) throws(JSONSyntaxError) {
         var expect = Expect.value
         while true {
             switch expect {
-            case .value:
-                skipWhitespace()
-                guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
-                let b = p[i]
-                switch b {
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    guard depth < maxDepth else {
-                        throw JSONSyntaxError(.tooDeep(limit: maxDepth), at: i)
-                    }
-                    let isObject = b == UInt8(ascii: "{")
-                    let index = u32(nodeCount)
-                    try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: u32(i), end: 0, next: 0))
-                    stack[depth] = index
-                    depth += 1
-                    inObject = isObject
-                    i += 1
-                    skipWhitespace()
-                    if i < n && p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                        i += 1
-                        close()
-                        expect = .afterValue
-                    } else {
-                        expect = isObject ? .key : .value
-                    }
-                case UInt8(ascii: "\""):
-                    try string()
-                    expect = .afterValue
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    try number()
-                    expect = .afterValue
-                case UInt8(ascii: "t"):
-                    try literal("true", .true)
-                    expect = .afterValue
-                case UInt8(ascii: "f"):
-                    try literal("false", .false)
-                    expect = .afterValue
-                case UInt8(ascii: "n"):
-                    try literal("null", .null)
-                    expect = .afterValue
-                default:
-                    throw JSONSyntaxError(.unexpectedByte(b), at: i)
-                }
-            case .key:
-                skipWhitespace()
-                guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
-                guard p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError(.expectedKey, at: i) }
-                try string()
-                skipWhitespace()
-                guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
-                guard p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError(.expectedColon, at: i) }
-                i += 1
-                expect = .value
+            case .value: expect = try value(maxDepth: maxDepth)
+            case .key: expect = try key()
             case .afterValue:
-                guard depth > 0 else {
-                    skipWhitespace()
-                    if endsAtNewline {
-                        guard i < n, p[i] == 0x0A else { throw JSONSyntaxError(.trailingData, at: i) }
-                        return
-                    }
-                    guard i == n else { throw JSONSyntaxError(.trailingData, at: i) }
-                    return
-                }
-                skipWhitespace()
-                guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
-                let b = p[i]
-                let isObject = inObject
-                if b == UInt8(ascii: ",") {
-                    i += 1
-                    expect = isObject ? .key : .value
-                } else if b == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    i += 1
-                    close()
-                    expect = .afterValue
-                } else {
-                    throw JSONSyntaxError(.expectedCommaOrEnd, at: i)
-                }
+                guard let next = try afterValue() else { return }
+                expect = next
             }
         }
+    }
+
+    /// A value starts at the next non-blank byte.
+    @inline(__always)
+    private mutating func value(maxDepth: Int) throws(JSONSyntaxError) -> Expect {
+        skipWhitespace()
+        guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
+        let b = p[i]
+        switch b {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            return try open(isObject: b == UInt8(ascii: "{"), maxDepth: maxDepth)
+        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        case UInt8(ascii: "t"): try literal("true", .true)
+        case UInt8(ascii: "f"): try literal("false", .false)
+        case UInt8(ascii: "n"): try literal("null", .null)
+        default: throw JSONSyntaxError(.unexpectedByte(b), at: i)
+        }
+        return .afterValue
+    }
+
+    /// An object or array opens at `i`; an empty one closes at once.
+    @inline(__always)
+    private mutating func open(isObject: Bool, maxDepth: Int) throws(JSONSyntaxError) -> Expect {
+        guard depth < maxDepth else { throw JSONSyntaxError(.tooDeep(limit: maxDepth), at: i) }
+        let index = u32(nodeCount)
+        try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: u32(i), end: 0, next: 0))
+        stack[depth] = index
+        depth += 1
+        inObject = isObject
+        i += 1
+        skipWhitespace()
+        guard i < n && p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return isObject ? .key : .value }
+        i += 1
+        close()
+        return .afterValue
+    }
+
+    /// An object member's key and its colon.
+    @inline(__always)
+    private mutating func key() throws(JSONSyntaxError) -> Expect {
+        skipWhitespace()
+        guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
+        guard p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError(.expectedKey, at: i) }
+        try string()
+        skipWhitespace()
+        guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
+        guard p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError(.expectedColon, at: i) }
+        i += 1
+        return .value
+    }
+
+    /// After a value: a comma, the container's end, or (at depth 0) the
+    /// document's end, where nil is returned.
+    @inline(__always)
+    private mutating func afterValue() throws(JSONSyntaxError) -> Expect? {
+        skipWhitespace()
+        guard depth > 0 else {
+            if endsAtNewline {
+                guard i < n, p[i] == 0x0A else { throw JSONSyntaxError(.trailingData, at: i) }
+                return nil
+            }
+            guard i == n else { throw JSONSyntaxError(.trailingData, at: i) }
+            return nil
+        }
+        guard i < n else { throw JSONSyntaxError(.unexpectedEnd, at: i) }
+        let b = p[i]
+        if b == UInt8(ascii: ",") {
+            i += 1
+            return inObject ? .key : .value
+        }
+        guard b == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { throw JSONSyntaxError(.expectedCommaOrEnd, at: i) }
+        i += 1
+        close()
+        return .afterValue
     }
 
     /// Ends the innermost open container at `i` (just past its bracket).
@@ -274,15 +280,36 @@ struct Cursor {
     /// escape by escape, which reports the error at its offset.
     @inline(never)
     private mutating func longString() throws(JSONSyntaxError) {
-        let start = i &+ 1
-        var j = start
+        var scan = StringScan(start: i &+ 1)
+        if try scanBlocks(&scan) { return }
+        try scanEscapes(&scan)
+    }
+
+    /// Where `longString` is in a string body, and what it has seen.
+    private struct StringScan {
+        let start: Int
+        var j: Int
         var flags: UInt8 = 0
         var high: UInt8 = 0
+        /// The next block's byte 0 is escaped by this block's last backslash.
         var carry: UInt64 = 0
-        blocks: while j &+ 64 <= n {
+
+        init(start: Int) {
+            self.start = start
+            j = start
+        }
+    }
+
+    /// The string body 64 bytes at a time, as bit masks; true when the
+    /// string ended (and was appended). Stops at a block holding an error
+    /// or a control byte, leaving it to `scanEscapes`.
+    @inline(__always)
+    private mutating func scanBlocks(_ scan: inout StringScan) throws(JSONSyntaxError) -> Bool {
+        while scan.j &+ 64 <= n {
+            let j = scan.j
             let block = StringBlock(p + j)
-            if block.hasControl { break blocks }
-            let (escaped, carryOut) = StringBlock.escaped(backslashes: block.backslashes, carry: carry)
+            if block.hasControl { return false }
+            let (escaped, carryOut) = StringBlock.escaped(backslashes: block.backslashes, carry: scan.carry)
             let ends = block.quotes & ~escaped
             // The bytes of this block inside the string.
             let inside = ends == 0 ? ~0 : (ends & (0 &- ends)) &- 1
@@ -300,26 +327,33 @@ struct Cursor {
                 unicodes |= UInt64(kind >> 2) << UInt64(k)
                 pending &= pending &- 1
             }
-            if kinds & StringBlock.plain == 0 { break blocks }
+            if kinds & StringBlock.plain == 0 { return false }
             while unicodes != 0 {
                 let u = j &+ unicodes.trailingZeroBitCount
-                guard u &+ 4 < n, isHex(p[u &+ 1]), isHex(p[u &+ 2]), isHex(p[u &+ 3]), isHex(p[u &+ 4]) else {
-                    break blocks
-                }
+                guard u &+ 4 < n, isHex(p[u &+ 1]), isHex(p[u &+ 2]), isHex(p[u &+ 3]), isHex(p[u &+ 4]) else { return false }
                 unicodes &= unicodes &- 1
             }
-            if (block.backslashes & inside) | carry != 0 { flags |= JSONNode.escaped }
-            if kinds & StringBlock.rewrite != 0 { flags |= JSONNode.nonMinimalEscape }
-            if block.hasHigh && (ends == 0 || StringBlock.highBits(p + j) & inside != 0) { high = 0x80 }
+            if (block.backslashes & inside) | scan.carry != 0 { scan.flags |= JSONNode.escaped }
+            if kinds & StringBlock.rewrite != 0 { scan.flags |= JSONNode.nonMinimalEscape }
+            if block.hasHigh && (ends == 0 || StringBlock.highBits(p + j) & inside != 0) { scan.high = 0x80 }
             if ends != 0 {
-                j &+= ends.trailingZeroBitCount
-                return try endString(start: start, end: j, flags: flags, high: high)
+                try endString(start: scan.start, end: j &+ ends.trailingZeroBitCount, flags: scan.flags, high: scan.high)
+                return true
             }
-            carry = carryOut
-            j &+= 64
+            scan.carry = carryOut
+            scan.j &+= 64
         }
+        return false
+    }
+
+    /// The rest of the string escape by escape, reporting an error at its offset.
+    @inline(__always)
+    private mutating func scanEscapes(_ scan: inout StringScan) throws(JSONSyntaxError) {
+        var j = scan.j
+        var flags = scan.flags
+        var high = scan.high
         // A block's byte 0 escaped by the previous block: start from its backslash.
-        j &-= Int(carry)
+        j &-= Int(scan.carry)
         while true {
             // String bodies are most of a transcript's bytes: skip them 16 at a time.
             j = ByteScan.firstSpecial(p, from: j, to: n, highBits: &high)
@@ -348,7 +382,7 @@ struct Cursor {
                 throw JSONSyntaxError(.invalidEscape, at: j)
             }
         }
-        try endString(start: start, end: j, flags: flags, high: high)
+        try endString(start: scan.start, end: j, flags: flags, high: high)
     }
 
     /// Appends the string `start..<end` (its closing quote at `end`).
