@@ -1,5 +1,5 @@
-import ThresherSystem
 import CByteMask
+import ThresherSystem
 
 /// Splits a byte range of an open file into lines, by either read method.
 ///

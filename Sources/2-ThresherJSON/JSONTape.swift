@@ -1,32 +1,3 @@
-/// The kinds of value a `JSONNode` can hold.
-public enum JSONKind: UInt8, Sendable {
-    case object, array, string, number, `true`, `false`, null
-}
-
-/// One value of a parsed document, stored flat on a `JSONTape`.
-///
-/// Offsets are relative to the parsed buffer. For a string, `start..<end` is
-/// its body between the quotes; for every other kind it is the value's whole
-/// text. `next` is the tape index just past this value's subtree, so skipping
-/// a value (and all it contains) is one load.
-public struct JSONNode: Sendable {
-    public var kind: JSONKind
-    /// String flags: `JSONNode.escaped`, `nonASCII`, `nonMinimalEscape`.
-    public var flags: UInt8
-    public var start: UInt32
-    public var end: UInt32
-    public var next: UInt32
-
-    /// The string body holds at least one backslash escape.
-    public static let escaped: UInt8 = 1
-    /// The string body holds at least one byte >= 0x80 (UTF-8 to validate).
-    public static let nonASCII: UInt8 = 2
-    /// The string body holds a `\u` or `\/` escape (set with `escaped`):
-    /// the only escapes minimal JSON text writes differently. Without one,
-    /// a body that is valid UTF-8 is already in minimal form.
-    public static let nonMinimalEscape: UInt8 = 4
-}
-
 /// The structural index of one JSON document: a flat array of nodes in
 /// document order, children right after their container (object members
 /// alternate key, value).
@@ -175,4 +146,3 @@ extension JSONTape {
         return Int(node.start)..<Int(node.end)
     }
 }
-

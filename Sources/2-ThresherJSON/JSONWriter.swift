@@ -1,11 +1,3 @@
-/// Where escaped JSON text can be appended: a byte array, or a
-/// `JSONWriter`'s own storage. The escaping code is written once, generic
-/// over this, and specialized for each.
-public protocol JSONByteSink: ~Copyable {
-    mutating func append(byte: UInt8)
-    mutating func append(bytes: UnsafeBufferPointer<UInt8>)
-}
-
 extension Array: JSONByteSink where Element == UInt8 {
     @inlinable public mutating func append(byte: UInt8) { append(byte) }
     @inlinable public mutating func append(bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }

@@ -1,5 +1,3 @@
-import ThresherJSON
-
 /// A turn being assembled from summaries; nothing in it is decoded yet.
 struct DraftTurn {
     enum Outcome { case complete, interrupted, unansweredCall, noAnswer }

@@ -1,5 +1,5 @@
-import ThresherSystem
 import ThresherJSON
+import ThresherSystem
 
 /// Reads one parsed record (a tape over one line) into a `RecordSummary`.
 struct RecordReader {

@@ -1,23 +1,3 @@
-import ThresherJSON
-
-/// Where a JSON value lies in a transcript file: its full text (a string's
-/// quotes included), so it can be decoded when kept. For a string the
-/// parser's flags come along, so phase 2 can transcode it without parsing.
-public struct ByteSpan: Sendable, Equatable {
-    public var offset: Int64
-    public var length: Int
-    public var kind: JSONKind
-    /// `JSONNode` string flags (escaped, non-ASCII); 0 for other kinds.
-    public var flags: UInt8
-
-    public init(offset: Int64, length: Int, kind: JSONKind, flags: UInt8 = 0) {
-        self.offset = offset
-        self.length = length
-        self.kind = kind
-        self.flags = flags
-    }
-}
-
 /// What phase 1 keeps of one record that has a `uuid`: enough to place it
 /// in a stream and play its part in a turn, with large values left as spans.
 public struct RecordSummary: Sendable {
@@ -47,46 +27,4 @@ public enum RecordEvent: Sendable {
     case toolResults(Range<Int32>)
     /// An index into `UnitSummary.assistants`.
     case assistant(Int32)
-}
-
-/// A user prompt (slash-command prompts included) with its record's metadata.
-public struct Prompt: Sendable {
-    /// The prompt's text: a span when it is one string of the record as it
-    /// stands (decoded only if its turn is emitted), decoded when SPEC's
-    /// rules rebuilt it (slash commands, joined pieces).
-    public enum Text: Sendable {
-        case span(ByteSpan)
-        case decoded(String)
-    }
-
-    public var text: Text
-    public var sessionID: ByteSpan?
-    public var agentID: ByteSpan?
-    public var cwd: ByteSpan?
-    public var gitBranch: ByteSpan?
-    public var version: ByteSpan?
-}
-
-public struct ToolResultBlock: Sendable {
-    public var toolUseID: ShortID?
-    /// The `content` value, or the string of its one text block when it is
-    /// a one-item array of one (the same text, SPEC §4); nil when absent.
-    public var content: ByteSpan?
-    public var isError: Bool
-}
-
-public struct AssistantRecord: Sendable {
-    public var messageID: ShortID?
-    public var model: ByteSpan?
-    /// The record's blocks, in `UnitSummary.assistantBlocks`.
-    public var blocks: Range<Int32>
-}
-
-public enum AssistantBlock: Sendable {
-    /// A text block that is not empty or all whitespace.
-    case text(ByteSpan)
-    /// `input` is nil when absent (arguments `{}`).
-    case toolUse(id: ShortID?, name: String, input: ByteSpan?)
-    /// Only collected with `--keep-thinking`.
-    case thinking(ByteSpan)
 }

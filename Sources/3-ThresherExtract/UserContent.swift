@@ -1,5 +1,5 @@
-import ThresherSystem
 import ThresherJSON
+import ThresherSystem
 
 /// The rules that read a user record's text pieces (SPEC §4, steps 1-4).
 public enum UserContent {

@@ -25,26 +25,7 @@ enum OpenAIFormat {
                 w.string("assistant")
                 w.key("content")
                 if let text { w.text(text) } else { w.null() }
-                if !calls.isEmpty {
-                    w.key("tool_calls")
-                    w.beginArray()
-                    for call in calls {
-                        w.beginObject()
-                        w.key("id")
-                        w.string(call.id)
-                        w.key("type")
-                        w.string("function")
-                        w.key("function")
-                        w.beginObject()
-                        w.key("name")
-                        w.string(call.name)
-                        w.key("arguments")
-                        if argumentsAsValues { w.raw(call.arguments) } else { w.string(json: call.arguments) }
-                        w.endObject()
-                        w.endObject()
-                    }
-                    w.endArray()
-                }
+                if !calls.isEmpty { writeCalls(calls, argumentsAsValues: argumentsAsValues, to: &w) }
                 if let reasoning {
                     w.key("reasoning")
                     w.text(reasoning)
@@ -67,6 +48,28 @@ enum OpenAIFormat {
         w.key("metadata")
         MetadataWriter.write(example.metadata, to: &w)
         w.endObject()
+    }
+
+    /// `"tool_calls": [{"id","type":"function","function":{"name","arguments"}}]`.
+    private static func writeCalls(_ calls: [ToolCall], argumentsAsValues: Bool, to w: inout JSONWriter) {
+        w.key("tool_calls")
+        w.beginArray()
+        for call in calls {
+            w.beginObject()
+            w.key("id")
+            w.string(call.id)
+            w.key("type")
+            w.string("function")
+            w.key("function")
+            w.beginObject()
+            w.key("name")
+            w.string(call.name)
+            w.key("arguments")
+            if argumentsAsValues { w.raw(call.arguments) } else { w.string(json: call.arguments) }
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
     }
 
     /// OpenAI: function names of at most 64 characters of [A-Za-z0-9_-].

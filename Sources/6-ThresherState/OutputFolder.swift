@@ -1,5 +1,5 @@
-import ThresherSystem
 import ThresherStore
+import ThresherSystem
 
 /// An output folder opened for one run: locked, recovered from any crash
 /// of an earlier run, with its committed manifest and dedup keys loaded.

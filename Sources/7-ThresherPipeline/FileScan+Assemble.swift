@@ -1,7 +1,4 @@
 import ThresherExtract
-import ThresherFormats
-import ThresherJSON
-import ThresherStore
 
 /// Phase 2 for one file, run by the worker that finished its last unit:
 /// streams, turns and examples from all units' summaries.

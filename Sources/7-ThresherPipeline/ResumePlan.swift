@@ -1,18 +1,7 @@
-import ThresherSystem
 import ThresherScan
 import ThresherState
 import ThresherStore
-
-/// One transcript to read in this run, and from where.
-struct ScanTask: Sendable {
-    var file: TranscriptFile
-    /// 0, or the committed cursor (a line start).
-    var start: Int64
-    /// Lines before `start`.
-    var lineBase: Int
-    /// Hash of the first line, recorded in the new state.
-    var fingerprint: String
-}
+import ThresherSystem
 
 /// Which discovered files this run reads, and from where (SPEC §8): an
 /// unchanged file is skipped without being opened; one that grew is read

@@ -1,5 +1,5 @@
-import ThresherFormats
 import ThresherExtract
+import ThresherFormats
 import ThresherScan
 import ThresherState
 import ThresherStore
@@ -69,14 +69,4 @@ public struct ScanConfiguration: Sendable {
         if let config = environment["CLAUDE_CONFIG_DIR"], !config.isEmpty { return config + "/projects" }
         return (environment["HOME"] ?? "") + "/.claude/projects"
     }
-}
-
-
-/// How far a run is: files and bytes of this run's reading done so far.
-public struct ScanProgress: Sendable {
-    public var filesDone: Int
-    public var filesTotal: Int
-    public var bytesDone: Int64
-    public var bytesTotal: Int64
-    public var seconds: Double
 }

@@ -1,10 +1,8 @@
-import ThresherSystem
-import ThresherFormats
 import ThresherExtract
 import ThresherJSON
 import ThresherScan
 import ThresherState
-import ThresherStore
+import ThresherSystem
 
 /// The scan pipeline façade: discover → read/tokenize/extract (parallel) →
 /// dedup → write → commit → report.

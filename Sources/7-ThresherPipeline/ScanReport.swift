@@ -1,6 +1,5 @@
 import Foundation
 import ThresherExtract
-import ThresherJSON
 
 /// What a run did (SPEC §8): written to `report.json` and summarized on stderr.
 public struct ScanReport: Sendable {

@@ -1,6 +1,6 @@
-import ThresherFormats
 import Foundation
 import ThresherExtract
+import ThresherFormats
 import ThresherState
 import ThresherStore
 

@@ -1,10 +1,10 @@
-import ThresherSystem
-import ThresherFormats
 import Foundation
 import ThresherExtract
+import ThresherFormats
 import ThresherJSON
 import ThresherState
 import ThresherStore
+import ThresherSystem
 
 /// `thresh export OUT --format F -o OUT2`: another format from the example
 /// records an output folder keeps, without reading the archive again.

@@ -1,7 +1,7 @@
-import ThresherFormats
 import Crypto
 import Foundation
 import ThresherExtract
+import ThresherFormats
 import ThresherJSON
 import ThresherState
 import ThresherStore

@@ -152,41 +152,8 @@ struct SessionGenerator {
         var usedMCP = false
         for step in 0..<count {
             let messageID = writer.identifier("msg_")
-            if writer.random.chance(0.5) {
-                writer.assistant(id: messageID) { w in
-                    w.lit("{\"type\":\"thinking\",\"thinking\":")
-                    w.quoted(w.body(code: false).escapedPrefix(1500))
-                    w.lit(",\"signature\":")
-                    w.quoted(Array(w.pool.base64[0..<(300 + w.random.below(1200)) / 4 * 4]))
-                    w.lit("}")
-                }
-            }
-            if writer.random.chance(0.6) {
-                writer.assistant(id: messageID) { w in
-                    w.lit("{\"type\":\"text\",\"text\":")
-                    w.quoted(w.body(code: false).escapedPrefix(700))
-                    w.lit("}")
-                }
-            }
-            let parallel = writer.random.chance(0.15) ? 2 + writer.random.below(3) : 1
-            var ids: [[UInt8]] = []
-            for _ in 0..<parallel {
-                let id = writer.identifier("toolu_")
-                ids.append(id)
-                let useMCP = mcp && (!usedMCP || writer.random.chance(0.5)) || (mcp && step == count - 1 && !usedMCP)
-                usedMCP = usedMCP || useMCP
-                let tool = useMCP ? Self.mcpTools[writer.random.below(Self.mcpTools.count)]
-                    : Self.builtinTools[writer.random.below(Self.builtinTools.count)]
-                writer.assistant(id: messageID) { w in
-                    w.lit("{\"type\":\"tool_use\",\"id\":")
-                    w.quoted(id)
-                    w.lit(",\"name\":\"")
-                    w.lit(tool)
-                    w.lit("\",\"input\":")
-                    w.input()
-                    w.lit("}")
-                }
-            }
+            thinkingAndText(messageID: messageID)
+            let ids = calls(messageID: messageID, mcp: mcp, lastStep: step == count - 1, usedMCP: &usedMCP)
             if writer.random.chance(0.2) {
                 writer.other("progress") { w in
                     w.lit(",\"data\":{\"type\":\"agent_progress\",\"message\":{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"tool_use\",\"id\":")
@@ -200,22 +167,70 @@ struct SessionGenerator {
                 writer.userBlocks { w in w.lit("{\"type\":\"text\",\"text\":\"[Request interrupted by user for tool use]\"}") }
                 return
             }
-            for id in ids {
-                var content = writer.random.chance(0.5) ? writer.body(code: true) : writer.body(code: false)
-                if writer.random.chance(Self.secretRate) {
-                    let kind = writer.random.below(SecretPlanter.kinds)
-                    let (text, secret) = SecretPlanter.plant(kind: kind, random: &writer.random)
-                    content = text + content
-                    plantedSecrets.append(secret)
-                }
-                toolResult(id: id, content: content, error: writer.random.chance(0.05))
-            }
+            for id in ids { result(id: id) }
         }
         writer.assistant(id: writer.identifier("msg_")) { w in
             w.lit("{\"type\":\"text\",\"text\":")
             w.quoted(w.body(code: false).escapedPrefix(2000))
             w.lit("}")
         }
+    }
+
+    /// Maybe a thinking block, maybe a text block, in one message.
+    private mutating func thinkingAndText(messageID: [UInt8]) {
+        if writer.random.chance(0.5) {
+            writer.assistant(id: messageID) { w in
+                w.lit("{\"type\":\"thinking\",\"thinking\":")
+                w.quoted(w.body(code: false).escapedPrefix(1500))
+                w.lit(",\"signature\":")
+                w.quoted(Array(w.pool.base64[0..<(300 + w.random.below(1200)) / 4 * 4]))
+                w.lit("}")
+            }
+        }
+        if writer.random.chance(0.6) {
+            writer.assistant(id: messageID) { w in
+                w.lit("{\"type\":\"text\",\"text\":")
+                w.quoted(w.body(code: false).escapedPrefix(700))
+                w.lit("}")
+            }
+        }
+    }
+
+    /// One call, or a few in parallel; an MCP turn calls an MCP tool at
+    /// least once. Returns the call ids.
+    private mutating func calls(messageID: [UInt8], mcp: Bool, lastStep: Bool, usedMCP: inout Bool) -> [[UInt8]] {
+        let parallel = writer.random.chance(0.15) ? 2 + writer.random.below(3) : 1
+        var ids: [[UInt8]] = []
+        for _ in 0..<parallel {
+            let id = writer.identifier("toolu_")
+            ids.append(id)
+            let useMCP = mcp && (!usedMCP || writer.random.chance(0.5)) || (mcp && lastStep && !usedMCP)
+            usedMCP = usedMCP || useMCP
+            let tool = useMCP ? Self.mcpTools[writer.random.below(Self.mcpTools.count)]
+                : Self.builtinTools[writer.random.below(Self.builtinTools.count)]
+            writer.assistant(id: messageID) { w in
+                w.lit("{\"type\":\"tool_use\",\"id\":")
+                w.quoted(id)
+                w.lit(",\"name\":\"")
+                w.lit(tool)
+                w.lit("\",\"input\":")
+                w.input()
+                w.lit("}")
+            }
+        }
+        return ids
+    }
+
+    /// A call's result: code or prose, sometimes with a planted secret, sometimes an error.
+    private mutating func result(id: [UInt8]) {
+        var content = writer.random.chance(0.5) ? writer.body(code: true) : writer.body(code: false)
+        if writer.random.chance(Self.secretRate) {
+            let kind = writer.random.below(SecretPlanter.kinds)
+            let (text, secret) = SecretPlanter.plant(kind: kind, random: &writer.random)
+            content = text + content
+            plantedSecrets.append(secret)
+        }
+        toolResult(id: id, content: content, error: writer.random.chance(0.05))
     }
 
     /// A tool result line; like the client, the content is repeated in `toolUseResult`.

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import ThresherPipeline
-import ThresherTools
 import ThresherJSON
+import ThresherPipeline
 import ThresherSynth
 
 /// `thresh bench`: end-to-end throughput, measured beside a floor, a parse ceiling and a peer.

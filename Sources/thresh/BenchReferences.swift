@@ -1,6 +1,5 @@
-import Synchronization
 import Foundation
-import ThresherJSON
+import Synchronization
 import ThresherScan
 
 /// What one reference pass over the archive counted, and how long it took.
@@ -12,76 +11,6 @@ struct ReferenceRun {
     var malformed: Int
 
     var megabytesPerSecond: Double { Double(bytes) / 1e6 / seconds }
-}
-
-/// The floor: the same files read and their newlines counted with memchr,
-/// in this process, on all cores. Nothing can scan faster than this.
-enum NewlineFloor {
-    static func measure(root: String, threads: Int) throws -> ReferenceRun {
-        try ReferencePass.run(root: root, threads: threads) { fd, _, buffer in
-            var count = ReferencePass.Count()
-            while true {
-                let got = read(fd, buffer.baseAddress!, buffer.count)
-                if got <= 0 { break }
-                count.bytes += Int64(got)
-                var at = buffer.baseAddress!
-                var left = got
-                while left > 0, let hit = memchr(at, 0x0A, left) {
-                    count.lines += 1
-                    left -= hit - at + 1
-                    at = hit + 1
-                }
-            }
-            return count
-        }
-    }
-}
-
-/// The parse ceiling: the same files read by thresh's line reader and every
-/// line validated by its tokenizer into a reused tape, nothing else (no
-/// records, turns, output), on all cores. SPEC §2 makes every line's
-/// validation unavoidable, so no scan built on this tokenizer can run
-/// faster; the gap between it and the scan is what everything after the
-/// tokenizer costs.
-enum ParseCeiling {
-    static func measure(root: String, threads: Int) throws -> ReferenceRun {
-        try ReferencePass.run(root: root, threads: threads) { fd, file, _ in
-            var count = ReferencePass.Count()
-            var tape = JSONTape()
-            let reader = LineReader(method: .read)
-            // The scan's two ways to a verdict: object lines parsed while
-            // their end is found, everything else after a newline search.
-            let result = try reader.forEachLine(fd: fd, path: file.path, range: 0..<file.size, measuring: { bytes, _ in
-                guard bytes.first == UInt8(ascii: "{"), let newline = JSONParser.parseLine(bytes, into: &tape) else { return .unknown }
-                count.lines += 1
-                return .line(newline)
-            }) { line, offset in
-                count.lines += 1
-                if !isValidObjectLine(line, atFileStart: offset == 0, tape: &tape) { count.malformed += 1 }
-                return true
-            }
-            count.bytes = result.endOfLastLine + result.partialBytes
-            return count
-        }
-    }
-
-    /// SPEC §2's verdict on a line that did not parse in one go: blank
-    /// lines pass; a BOM is allowed at the start of a file; otherwise it
-    /// must be one JSON object.
-    private static func isValidObjectLine(_ rawLine: UnsafeBufferPointer<UInt8>, atFileStart: Bool, tape: inout JSONTape) -> Bool {
-        var line = rawLine
-        if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-        if atFileStart, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
-            line = UnsafeBufferPointer(rebasing: line.dropFirst(3))
-        }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return true }
-        do {
-            try JSONParser.parse(line, into: &tape)
-        } catch {
-            return false
-        }
-        return tape[tape.root].kind == .object
-    }
 }
 
 /// Runs a per-file pass over every transcript under a root on `threads`

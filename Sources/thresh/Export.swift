@@ -1,11 +1,10 @@
-import ThresherFormats
 import ArgumentParser
 import Foundation
-import ThresherPipeline
-import ThresherTools
 import ThresherExtract
+import ThresherFormats
 import ThresherState
 import ThresherStore
+import ThresherTools
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import ThresherPipeline
-import ThresherTools
 
 /// The live progress line on stderr: files, bytes done of total, MB/s, ETA.
 /// Redrawn in place on a terminal (at most 5 times a second); one line per

@@ -1,6 +1,4 @@
 import ArgumentParser
-import ThresherPipeline
-import ThresherTools
 import ThresherExtract
 
 /// The filters and split `thresh scan` and `thresh export` share (SPEC §10).

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import ThresherPipeline
-import ThresherTools
 import ThresherJSON
+import ThresherPipeline
 import ThresherSynth
+import ThresherTools
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ThresherPipeline
 import ThresherTools
 
 struct Verify: ParsableCommand {

@@ -1,8 +1,3 @@
-/// Which part of the dataset an example belongs to (SPEC §10).
-public enum SplitName: String, Sendable, CaseIterable {
-    case train, val, test
-}
-
 /// `--split TRAIN,VAL[,TEST]`: integer percentages summing to 100. An
 /// example's part follows from its id alone, so it never changes between
 /// runs and duplicates cannot land in two parts.

@@ -1,0 +1,13 @@
+import ThresherScan
+import ThresherSystem
+
+/// One transcript to read in this run, and from where.
+struct ScanTask: Sendable {
+    var file: TranscriptFile
+    /// 0, or the committed cursor (a line start).
+    var start: Int64
+    /// Lines before `start`.
+    var lineBase: Int
+    /// Hash of the first line, recorded in the new state.
+    var fingerprint: String
+}
