@@ -37,6 +37,7 @@ test-deps: deps
 ## The Swift test suite, then the interoperability test (shards loaded by
 ## Hugging Face datasets from a throwaway virtualenv; needs PyPI).
 test: test-deps
+	python3 scripts/module-table.py > /dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/interop/run.sh

@@ -9,9 +9,9 @@ extension Array: JSONByteSink where Element == UInt8 {
 ///
 /// Commas are placed automatically: call `key` before each object value.
 /// The bytes live in a buffer of its own rather than an `Array`, whose every
-/// append pays a uniqueness check (a runtime call; with the generic bulk
-/// append, ~2% of a scan's instructions went to them across writers). So a
-/// writer cannot be copied: it is a variable passed `inout`.
+/// append pays a uniqueness check (a runtime call on the hot path; see
+/// docs/performance.md). So a writer cannot be copied: it is a variable
+/// passed `inout`.
 public struct JSONWriter: ~Copyable, JSONByteSink {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int

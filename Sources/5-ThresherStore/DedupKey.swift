@@ -45,8 +45,8 @@ public struct DedupKey: Hashable, Sendable {
     }
 
     /// Big-endian hex of high then low 64 bits (XXH128's canonical order).
-    /// Written digit by digit into the string's storage (the example id of
-    /// every example: `String(radix:)` and padding cost ~4 000 instructions).
+    /// Written digit by digit into the string's storage: it is the id of
+    /// every example, and `String(radix:)` with padding costs far more.
     public var hex: String {
         String(unsafeUninitializedCapacity: 32) { out in
             for k in 0..<32 {

@@ -109,7 +109,7 @@ final class FileScan: Sendable {
 
     /// Summarizes the lines that start in `from..<end`. A method, not a
     /// closure over `scanUnit`'s variables: captured variables get a dynamic
-    /// exclusivity check per access (~1% of the scan's instructions).
+    /// exclusivity check per access, on the hottest loop of the scan.
     private func readLines(_ method: ReadMethod, from: Int64, to end: Int64, scanner: inout RecordScanner,
                            into summary: inout UnitSummary, lineIndex: inout Int,
                            configuration: ScanConfiguration, opening: Opening) throws -> LineReadResult {

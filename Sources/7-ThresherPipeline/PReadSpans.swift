@@ -14,8 +14,8 @@ final class PReadSpans: SpanSource {
     private var windowStart: Int64 = 0
     private var windowCount = 0
 
-    /// A read costs about as much as copying this many bytes (measured
-    /// order of magnitude: ~1 µs per call, ~10 GB/s copy).
+    /// A read costs about as much as copying this many bytes (a system
+    /// call's cost over a memory copy's rate; docs/performance.md).
     private static let bytesPerCall = 16 << 10
     /// The largest window read at once (memory per worker).
     private static let maxWindow = 8 << 20

@@ -29,8 +29,8 @@ public struct ScanConfiguration: Sendable {
     /// Start the output folder afresh (`--full`).
     public var fresh = false
     /// nil: `pread` into a reused buffer. Mapped windows (`.mmap`) measured
-    /// 4-5% slower here with one worker and with two: populating and
-    /// unmapping the pages costs more than the copy.
+    /// slower (docs/performance.md): populating and unmapping the pages
+    /// costs more than the copy.
     public var readMethod: ReadMethod?
     public var chunkSize: Int = LineReader.defaultChunkSize
     /// Find a JSON line's end while parsing it rather than by a newline
