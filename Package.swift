@@ -63,7 +63,10 @@ let package = Package(
         // 8. Offline tools over a finished output folder: verify, export, status, stats.
         .target(
             name: "ThresherTools",
-            dependencies: ["ThresherSystem", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherFormats", "ThresherStore", "ThresherState"],
+            dependencies: [
+                "ThresherSystem", "ThresherScan", "ThresherJSON", "ThresherExtract", "ThresherFormats", "ThresherStore",
+                "ThresherState", crypto,
+            ],
             path: "Sources/8-ThresherTools"
         ),
         // 9. Synthetic archives for tests and benchmarks.

@@ -23,9 +23,11 @@ for name in order:
     folder = glob.glob(f"Sources/*-{name}") or glob.glob(f"Sources/{name}")
     imported = set()
     for path in glob.glob(folder[0] + "/**/*.swift", recursive=True):
-        imported |= set(re.findall(r"^import (Thresher\w+)$", open(path).read(), re.M))
-    for module in sorted(imported):
-        if module not in declared[name]:
+        imported |= set(re.findall(r"^(?:@testable )?import (\w+)$", open(path).read(), re.M))
+    products = {"Crypto": "swift-crypto", "SystemPackage": "swift-system", "ArgumentParser": "swift-argument-parser"}
+    toolchain = {"Foundation", "Dispatch", "Synchronization", "Glibc", "Musl", "Testing"}
+    for module in sorted(imported - toolchain):
+        if products.get(module, module) not in declared[name]:
             problems.append(f"{name} imports {module} without declaring it")
         elif module in order and order.index(module) > order.index(name):
             problems.append(f"{name} imports {module}, which comes later in the pipeline")

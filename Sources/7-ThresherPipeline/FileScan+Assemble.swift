@@ -8,12 +8,12 @@ extension FileScan {
         result.fingerprint = fingerprint
         // The scan object lives on until the run ends; its summaries and descriptor do not.
         defer { closeFile() }
-        let progress = finalProgress
+        let progress = outcome
         if let problem = progress.opening.problem {
             result.problem = problem
             return result
         }
-        guard progress.problems.isEmpty, progress.summaries.allSatisfy({ $0 != nil }) else {
+        guard progress.problems.isEmpty, progress.allUnitsRead else {
             // A unit failed: its lines are unknown, so no turn of this file is trusted.
             result.problem = progress.problems.joined(separator: "; ")
             return result
@@ -34,16 +34,15 @@ extension FileScan {
 
     /// Feeds every unit's records to a turn assembler and keeps the examples
     /// it emits, formatted; sets the file's resume point.
-    private func assembleExamples(into result: inout FileResult, progress: Progress, configuration: ScanConfiguration,
+    private func assembleExamples(into result: inout FileResult, progress: Outcome, configuration: ScanConfiguration,
                                   now: Double) throws {
-        let summaries = progress.summaries.compactMap { $0 }
+        let (hasSidechainRecords, recordCount) = recordFacts()
         var assembler = TurnAssembler(
             configuration: TurnAssembler.Configuration(
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: progress.opening.fd, path: file.path)),
-            hasSidechainRecords: summaries.contains { $0.records.contains(where: \.isSidechain) },
-            recordCount: summaries.reduce(0) { $0 + $1.records.count })
+            hasSidechainRecords: hasSidechainRecords, recordCount: recordCount)
         let preparer = ExamplePreparer(format: configuration.format, split: configuration.split)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         // Assembly failures surface after the counters of what was read are kept.

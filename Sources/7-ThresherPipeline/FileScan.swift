@@ -159,6 +159,20 @@ final class FileScan: Sendable {
         }
     }
 
+    /// Whether any unit holds a sidechain record, and how many records all
+    /// hold: what the turn assembler sizes itself by.
+    func recordFacts() -> (hasSidechainRecords: Bool, recordCount: Int) {
+        state.withLock { progress in
+            var sidechain = false
+            var count = 0
+            for case let summary? in progress.summaries {
+                sidechain = sidechain || summary.records.contains(where: \.isSidechain)
+                count += summary.records.count
+            }
+            return (sidechain, count)
+        }
+    }
+
     /// Takes unit `index`'s summary out, so it is freed once fed.
     func takeSummary(_ index: Int) -> UnitSummary? {
         state.withLock { progress in
@@ -167,6 +181,22 @@ final class FileScan: Sendable {
         }
     }
 
-    /// The state phase 2 starts from, once every unit is done.
-    var finalProgress: Progress { state.withLock { $0 } }
+    /// What phase 2 starts from, once every unit is done. The summaries
+    /// stay behind: phase 2 takes them one by one (`takeSummary`), so each
+    /// is freed as soon as it is fed.
+    struct Outcome {
+        var opening: Opening
+        var problems: [String]
+        var allUnitsRead: Bool
+        var endOfLastLine: Int64
+        var truncated: Bool
+    }
+
+    var outcome: Outcome {
+        state.withLock { progress in
+            Outcome(opening: progress.opening, problems: progress.problems,
+                    allUnitsRead: progress.summaries.allSatisfy { $0 != nil },
+                    endOfLastLine: progress.endOfLastLine, truncated: progress.truncated)
+        }
+    }
 }
