@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the module dependency table of docs/architecture.md from Package.swift,
-and checks that no module imports one it does not declare or one later in the pipeline."""
+and checks that no module imports one it does not declare or one later in the
+pipeline, and that test targets import only what they declare."""
 import glob, re, sys
 
 package = open("Package.swift").read()
@@ -31,6 +32,17 @@ for name in order:
             problems.append(f"{name} imports {module} without declaring it")
         elif module in order and order.index(module) > order.index(name):
             problems.append(f"{name} imports {module}, which comes later in the pipeline")
+# Test targets: every import declared (any module may be tested from any target).
+for m in re.finditer(r'\.(?:testTarget|target)\(\s*name: "(\w+)",\s*dependencies: \[(.*?)\]', package, re.S):
+    name, deps = m.group(1), m.group(2)
+    if not glob.glob(f"Tests/{name}"):
+        continue
+    names = set(re.findall(r'"(\w+)"', deps)) | ({"Crypto"} if "crypto" in deps else set())
+    imported = set()
+    for path in glob.glob(f"Tests/{name}/*.swift"):
+        imported |= set(re.findall(r"^(?:@testable )?import (\w+)$", open(path).read(), re.M))
+    for module in sorted(imported - names - {"Foundation", "Dispatch", "Synchronization", "Glibc", "Testing"}):
+        problems.append(f"{name} imports {module} without declaring it")
 for problem in problems:
     print(problem, file=sys.stderr)
 sys.exit(1 if problems else 0)

@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 import ThresherPipeline
 import ThresherTools
-import TestSupport
 
 /// `thresh` as a user runs it: exit codes and messages.
 @Suite struct CommandLineTests {

@@ -1,13 +1,13 @@
-@testable import ThresherFormats
 import Crypto
 import Foundation
+import TestSupport
 import Testing
+import ThresherExtract
+@testable import ThresherFormats
 @testable import ThresherPipeline
-@testable import ThresherTools
 @testable import ThresherState
 import ThresherStore
-import ThresherExtract
-import TestSupport
+@testable import ThresherTools
 
 /// The bundled demo archive against its reviewed output, byte for byte, in
 /// every format.

@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
-import TestSupport
 
 /// The real transcripts in `../shared/corpus-real` (skipped when absent):
 /// the counts its EXPECTED.md gives, invariants, and the one real MCP turn.

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
 @testable import ThresherExtract
-import ThresherStore
+@testable import ThresherPipeline
 import ThresherState
+import ThresherStore
+@testable import ThresherTools
 
 /// One scan over files written to a temporary archive.
 public struct ScanRun {

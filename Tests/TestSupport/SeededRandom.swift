@@ -1,3 +1,5 @@
+
+
 /// A small deterministic generator (SplitMix64) for generated test inputs.
 public struct SeededRandom {
     public var state: UInt64

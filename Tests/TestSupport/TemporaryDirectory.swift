@@ -1,7 +1,6 @@
 import Foundation
 import ThresherSystem
 
-
 /// A fresh temporary folder, removed when the value is released.
 public final class TemporaryDirectory {
     public let path: String

@@ -1,6 +1,6 @@
+import TestSupport
 import Testing
 @testable import ThresherExtract
-import TestSupport
 
 /// `ShortID` keeps ids up to 32 bytes inline: equal exactly when the texts
 /// are, whatever the length, and the text comes back unchanged.

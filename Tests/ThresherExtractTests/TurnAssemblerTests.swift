@@ -1,7 +1,7 @@
 import TestSupport
 import Testing
-import ThresherJSON
 @testable import ThresherExtract
+import ThresherJSON
 
 /// Phase 2 on its own (SPEC §3-§4): records in, turns and examples out.
 @Suite struct TurnAssemblerTests {

@@ -1,10 +1,9 @@
-@testable import ThresherFormats
 import Foundation
-import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherExtract
 import TestSupport
+import Testing
+@testable import ThresherExtract
+@testable import ThresherFormats
+@testable import ThresherPipeline
 
 /// The rules of SPEC §6 that the demo archive does not reach.
 @Suite struct FormatTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import ThresherJSON
 
 /// The tokenizer against Foundation's `JSONSerialization` on generated

@@ -1,11 +1,11 @@
-@testable import ThresherSystem
 import Foundation
+import TestSupport
 import Testing
 @testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherStore
 import ThresherScan
-import TestSupport
+@testable import ThresherStore
+@testable import ThresherSystem
+@testable import ThresherTools
 
 /// Runs that fail or are killed leave OUT consistent, and the next run
 /// finishes the job: the same ids as one clean run, each once (SPEC §8).

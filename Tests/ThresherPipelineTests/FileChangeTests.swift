@@ -1,10 +1,10 @@
 import Foundation
-import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherExtract
-@testable import ThresherScan
 import TestSupport
+import Testing
+@testable import ThresherExtract
+@testable import ThresherPipeline
+@testable import ThresherScan
+@testable import ThresherTools
 
 /// Files that change while thresh reads them, and lines of many megabytes.
 @Suite struct FileChangeTests {

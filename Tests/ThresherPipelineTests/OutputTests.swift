@@ -1,13 +1,13 @@
-@testable import ThresherFormats
 import Crypto
 import Foundation
+import TestSupport
 import Testing
+import ThresherExtract
+@testable import ThresherFormats
 @testable import ThresherPipeline
-@testable import ThresherTools
 @testable import ThresherState
 import ThresherStore
-import ThresherExtract
-import TestSupport
+@testable import ThresherTools
 
 /// Dedup, the output folder, shards, and run-to-run behaviour (SPEC §5, §7).
 @Suite struct OutputTests {

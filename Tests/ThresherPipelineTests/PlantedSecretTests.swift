@@ -1,13 +1,13 @@
-@testable import ThresherFormats
 import Foundation
-import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherExtract
-import ThresherStore
-import ThresherState
-import ThresherSynth
 import TestSupport
+import Testing
+@testable import ThresherExtract
+@testable import ThresherFormats
+@testable import ThresherPipeline
+import ThresherState
+import ThresherStore
+import ThresherSynth
+@testable import ThresherTools
 
 /// `thresh synth` plants secrets of every rule; none may reach a shard of
 /// any format, and with `--no-redact` they do (so this test can fail).

@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ThresherPipeline
 @testable import ThresherTools
-import TestSupport
 
 /// A live archive across runs (SPEC §8): every change Claude Code makes to
 /// its files, each followed by an incremental run.

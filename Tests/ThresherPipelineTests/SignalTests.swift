@@ -1,11 +1,11 @@
-@testable import ThresherFormats
 import Foundation
-import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherExtract
-import ThresherState
 import TestSupport
+import Testing
+@testable import ThresherExtract
+@testable import ThresherFormats
+@testable import ThresherPipeline
+import ThresherState
+@testable import ThresherTools
 
 /// SPEC v1.2's signals, filters, split and call ids (§6, §10), end to end.
 struct SignalTests {

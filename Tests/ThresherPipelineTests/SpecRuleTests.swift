@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+@testable import ThresherExtract
 @testable import ThresherPipeline
 @testable import ThresherTools
-@testable import ThresherExtract
-import TestSupport
 
 /// One test per rule of SPEC.md §2-§4, each on a small transcript.
 @Suite struct SpecRuleTests {

@@ -1,8 +1,8 @@
-@testable import ThresherSystem
-@testable import ThresherScan
 import Foundation
-import Testing
 import TestSupport
+import Testing
+@testable import ThresherScan
+@testable import ThresherSystem
 
 #if canImport(Glibc)
 #endif

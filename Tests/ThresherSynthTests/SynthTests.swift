@@ -1,11 +1,11 @@
-@testable import ThresherSystem
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 @testable import ThresherPipeline
-@testable import ThresherTools
 @testable import ThresherSynth
-import TestSupport
+@testable import ThresherSystem
+@testable import ThresherTools
 
 @Suite struct SynthTests {
     static func tree(_ root: String) throws -> [String: String] {

@@ -1,11 +1,11 @@
-@testable import ThresherFormats
 import Foundation
-import Testing
-@testable import ThresherPipeline
-@testable import ThresherTools
-@testable import ThresherExtract
-import ThresherStore
 import TestSupport
+import Testing
+@testable import ThresherExtract
+@testable import ThresherFormats
+@testable import ThresherPipeline
+import ThresherStore
+@testable import ThresherTools
 
 @Suite struct ExportTests {
     static let fixtures = Fixtures.directory

@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
+@testable import ThresherExtract
 @testable import ThresherPipeline
 @testable import ThresherTools
-@testable import ThresherExtract
-import TestSupport
 
 /// `thresh stats`: counts read back from an OUT, and the HTML page as a
 /// person sees it (headless Chromium, when installed).
