@@ -98,3 +98,17 @@ extension FileStatus {
     public var isRegularFile: Bool { (st_mode & S_IFMT) == S_IFREG }
     public var isDirectory: Bool { (st_mode & S_IFMT) == S_IFDIR }
 }
+
+extension FileDescriptor {
+    /// Opens an input file for reading without blocking (a FIFO put in a
+    /// file's place after the walk would otherwise hang the open) and,
+    /// unless `followLinks`, without following a symbolic link in its
+    /// place. The caller checks what it opened (`status`).
+    public static func openInput(_ path: String, followLinks: Bool) throws(SystemError) -> FileDescriptor {
+        var options: FileDescriptor.OpenOptions = [.closeOnExec, .nonBlocking]
+        if !followLinks { options.insert(.noFollow) }
+        return try SystemError.attempt("open", path: path) {
+            try FileDescriptor.open(FilePath(path), .readOnly, options: options)
+        }
+    }
+}

@@ -11,9 +11,13 @@ public struct Discovery: Sendable {
     public static let skippedFolders: Set<String> = ["tool-results", "session-memory", "workflows"]
 
     public var followSymlinks: Bool
+    /// Folders never walked into: thresh's own output folder, when it lies
+    /// under a root, so a run never reads what it wrote.
+    public var excluded: Set<FileIdentity>
 
-    public init(followSymlinks: Bool = false) {
+    public init(followSymlinks: Bool = false, excluding excluded: Set<FileIdentity> = []) {
         self.followSymlinks = followSymlinks
+        self.excluded = excluded
     }
 
     /// A path under a root that could not be examined; the walk goes on.
@@ -44,7 +48,7 @@ public struct Discovery: Sendable {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 guard access(root, R_OK | X_OK) == 0 else { throw SystemError("open directory", path: root) }
                 var found: [TranscriptFile] = []
-                var ancestors: Set<FileID> = [FileID(info)]
+                var ancestors: Set<FileIdentity> = [FileIdentity(info)]
                 walk(directory: root, relative: "", rootIndex: index, ancestors: &ancestors, into: &found, problems: &result.problems)
                 found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
                 result.files.append(contentsOf: found)
@@ -61,18 +65,9 @@ public struct Discovery: Sendable {
         return result
     }
 
-    private struct FileID: Hashable {
-        var device: UInt64
-        var inode: UInt64
-        init(_ info: stat) {
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-        }
-    }
-
     private func walk(
         directory: String, relative: String, rootIndex: Int,
-        ancestors: inout Set<FileID>, into files: inout [TranscriptFile], problems: inout [Problem]
+        ancestors: inout Set<FileIdentity>, into files: inout [TranscriptFile], problems: inout [Problem]
     ) {
         guard let dir = opendir(directory) else {
             problems.append(Problem(path: directory, reason: "cannot open directory: \(String(cString: strerror(errno)))"))
@@ -80,8 +75,16 @@ public struct Discovery: Sendable {
         }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            // A String made from bytes that are not UTF-8 repairs them, and
+            // two names could become one: such a name is reported, not read.
+            guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                let shown = FileIdentity.escaped(nameBytes)
+                let parent = directory.hasSuffix("/") ? directory : directory + "/"
+                problems.append(Problem(path: parent + shown, reason: "name is not valid UTF-8; not read"))
+                continue
             }
             if name == "." || name == ".." { continue }
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -101,7 +104,8 @@ public struct Discovery: Sendable {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 if Self.skippedFolders.contains(name) { continue }
-                let id = FileID(info)
+                let id = FileIdentity(info)
+                if excluded.contains(id) { continue }
                 // A directory already on the path from the root is a symlink loop.
                 guard ancestors.insert(id).inserted else {
                     problems.append(Problem(path: path, reason: "symbolic link loop, not followed"))

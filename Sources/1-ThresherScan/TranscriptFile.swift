@@ -25,3 +25,14 @@ public struct TranscriptFile: Sendable, Hashable {
         self.inode = inode
     }
 }
+
+extension TranscriptFile {
+    /// What makes the file just opened no longer the one the walk found:
+    /// not a regular file any more (a FIFO or device would hang or never
+    /// end), or another file under the same name. Nil when it is the same.
+    public func change(to info: FileStatus) -> String? {
+        guard info.isRegularFile else { return "no longer a regular file" }
+        guard UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode else { return "replaced by another file" }
+        return nil
+    }
+}

@@ -59,9 +59,15 @@ final class FileScan: Sendable {
     func open(configuration: ScanConfiguration) {
         var opening = Opening()
         do {
-            let descriptor = try FileDescriptor.openForReading(file.path)
+            let descriptor = try FileDescriptor.openInput(file.path, followLinks: configuration.followSymlinks)
             opening.fd = descriptor.rawValue
-            opening.limit = min(file.size, Int64(try descriptor.status(path: file.path).st_size))
+            let info = try descriptor.status(path: file.path)
+            if let change = file.change(to: info) {
+                opening.problem = "changed since it was found: \(change); not read"
+                state.withLock { $0.opening = opening }
+                return
+            }
+            opening.limit = min(file.size, Int64(info.st_size))
             // Mapping is there when asked for (a file truncated under it is
             // caught: MappingGuard); `pread` measured faster (docs/performance.md).
             opening.method = configuration.readMethod ?? .read

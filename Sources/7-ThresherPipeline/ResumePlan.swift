@@ -20,7 +20,7 @@ struct ResumePlan {
         for file in files {
             guard let state = states[file.path] else {
                 new += 1
-                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: Self.fingerprint(file.path)))
+                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: Self.fingerprint(file)))
                 continue
             }
             if state.isUnchanged(file) {
@@ -32,7 +32,7 @@ struct ResumePlan {
                     continue
                 }
             }
-            let fingerprint = Self.fingerprint(file.path)
+            let fingerprint = Self.fingerprint(file)
             if file.size >= state.cursor && file.size >= state.size && fingerprint == state.fingerprint && !state.fingerprint.isEmpty {
                 resumed += 1
                 tasks.append(ScanTask(file: file, start: state.cursor, lineBase: state.line, fingerprint: fingerprint))
@@ -45,9 +45,12 @@ struct ResumePlan {
 
     /// XXH3-128 of the file's first line (at most its first MiB); "" when the
     /// file has no complete first line yet or cannot be read.
-    static func fingerprint(_ path: String) -> String {
-        guard let descriptor = try? FileDescriptor.openForReading(path) else { return "" }
+    static func fingerprint(_ file: TranscriptFile) -> String {
+        let path = file.path
+        // Never blocks (a FIFO in the file's place) and reads only the file the walk found.
+        guard let descriptor = try? FileDescriptor.openInput(path, followLinks: true) else { return "" }
         defer { descriptor.closeQuietly() }
+        guard let info = try? descriptor.status(path: path), file.change(to: info) == nil else { return "" }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var filled = 0
         while true {

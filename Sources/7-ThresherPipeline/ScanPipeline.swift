@@ -27,7 +27,9 @@ public struct ScanPipeline {
 
         // A file truncated under a mapping must not crash the run.
         MappingGuard.install()
-        let discovery = try Discovery(followSymlinks: configuration.followSymlinks).discover(roots: configuration.roots)
+        // OUT may lie under a root: its shards are never read as transcripts.
+        let output = FileIdentity(path: configuration.output).map { Set([$0]) } ?? []
+        let discovery = try Discovery(followSymlinks: configuration.followSymlinks, excluding: output).discover(roots: configuration.roots)
         let discovered = clock.now
         report.problems = discovery.problems.map(\.description)
         let folder = try OutputFolder(

@@ -49,7 +49,8 @@ public struct OutputStatus: Sendable {
         }
         let existing = status.roots.filter { FileManager.default.fileExists(atPath: $0) }
         status.missingRoots = status.roots.filter { !existing.contains($0) }
-        let files = (try? Discovery().discover(roots: existing).files) ?? []
+        let excluded = FileIdentity(path: output).map { Set([$0]) } ?? []
+        let files = (try? Discovery(excluding: excluded).discover(roots: existing).files) ?? []
         let byPath = Dictionary(states.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         for file in files {

@@ -17,6 +17,7 @@ struct Verify: ParsableCommand {
         } catch {
             throw RunFailed(description: "\(error)")
         }
+        for note in report.notes { print("note: " + note) }
         if report.ok {
             print("thresh verify: \(output) ok: \(report.examples) examples in \(report.shards) shards")
             return

@@ -30,6 +30,16 @@ public final class TemporaryDirectory {
     public func write(_ relative: String, _ text: String, modified: Date? = Date(timeIntervalSinceNow: -3600)) -> String {
         write(relative, Array(text.utf8), modified: modified)
     }
+
+    /// Rewrites an existing file in place (same inode), as a program that
+    /// appends to or truncates a transcript does; `write` replaces the file.
+    public func overwrite(_ relative: String, _ text: String) {
+        let fd = open(path + "/" + relative, O_WRONLY | O_TRUNC)
+        precondition(fd >= 0, "cannot open \(relative)")
+        let descriptor = FileDescriptor(rawValue: fd)
+        defer { descriptor.closeQuietly() }
+        try! descriptor.writeAll(Array(text.utf8), path: relative)
+    }
 }
 
 /// Opens a file for reading in a test.

@@ -44,7 +44,7 @@ import Testing
         var more = t
         more.turn("two", id: "c2")
         let result = try Self.scanFile(file, method: method) {
-            dir.write("s.jsonl", more.contents)
+            dir.overwrite("s.jsonl", more.contents)
         }
         #expect(result.examples.count == 1)
         #expect(result.bytesRead == Int64(t.contents.utf8.count))
@@ -61,7 +61,7 @@ import Testing
         let path = dir.write("s.jsonl", t.contents)
         let file = try Self.discovered(path)
         let result = try Self.scanFile(file, method: method) {
-            dir.write("s.jsonl", t.lines[0..<4].map { $0 + "\n" }.joined())
+            dir.overwrite("s.jsonl", t.lines[0..<4].map { $0 + "\n" }.joined())
         }
         #expect(result.examples.count == 1)
         #expect(result.problem == nil)
