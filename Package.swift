@@ -39,9 +39,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .target(name: "CByteMask"),
+        // renameat2(RENAME_EXCHANGE), which Swift's Glibc module does not export.
+        .target(name: "CThreshSystem"),
 
         // 0. Errors, descriptors, owner-only files, the SIGBUS guard; the platform #ifs.
-        .target(name: "ThresherSystem", dependencies: [swiftSystem], path: "Sources/0-ThresherSystem"),
+        .target(name: "ThresherSystem", dependencies: ["CThreshSystem", swiftSystem], path: "Sources/0-ThresherSystem"),
         // 1. Find transcripts, cut them into work units, split units into lines.
         .target(name: "ThresherScan", dependencies: ["ThresherSystem", "CByteMask"], path: "Sources/1-ThresherScan"),
         // 2. The byte-level JSON tokenizer, tape, text and writer.

@@ -1,12 +1,18 @@
+import CThreshSystem
 import SystemPackage
 
 /// Folders thresh creates (owner-only) and syncs.
 public enum Directory {
     /// Creates a folder and any missing parents, each owner-only (0700).
+    /// Parents that exist are used as they are (links included: they are
+    /// the user's path to the folder, not thresh's).
     public static func makeAll(_ path: String) throws(SystemError) {
         var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
+        let components = path.split(separator: "/")
+        for (index, component) in components.enumerated() {
             prefix += "/" + component
+            var info = FileStatus()
+            if index < components.count - 1, stat(prefix, &info) == 0, info.isDirectory { continue }
             try make(prefix)
         }
     }
@@ -18,9 +24,12 @@ public enum Directory {
             return
         }
         let code = errno
-        var info = stat()
-        guard code == EEXIST, stat(path, &info) == 0, info.isDirectory else {
-            throw SystemError("create directory", path: path, code: code)
+        var info = FileStatus()
+        guard code == EEXIST, lstat(path, &info) == 0 else { throw SystemError("create directory", path: path, code: code) }
+        // A link in a folder's place is never followed (lstat): writing
+        // through it would write wherever it points.
+        guard info.isDirectory else {
+            throw SystemError("use as a directory (it exists and is not one: a link or a file)", path: path, code: ENOTDIR)
         }
     }
 
@@ -34,5 +43,21 @@ public enum Directory {
         }
         defer { descriptor.closeQuietly() }
         try descriptor.sync(path: folder)
+    }
+}
+
+extension Directory {
+    /// Swaps two folders in one atomic step, then syncs their parent: a
+    /// crash leaves either both as they were or both swapped.
+    public static func exchange(_ first: String, _ second: String) throws(SystemError) {
+        guard thresh_exchange_paths(first, second) == 0 else { throw SystemError("exchange with \(second)", path: first) }
+        try syncParent(of: second)
+    }
+
+    /// Removes the files a listing names in `path` (never following a
+    /// link: `unlink` removes the link itself), then the folder if empty.
+    public static func remove(_ names: [String], in path: String) {
+        for name in names { unlink(path + "/" + name) }
+        rmdir(path)
     }
 }

@@ -10,7 +10,8 @@ public final class OutputFile {
     /// Creates `path`, which must not exist yet (`O_EXCL`) unless `replace`.
     public init(creating path: String, replace: Bool = false) throws(SystemError) {
         self.path = path
-        let options: FileDescriptor.OpenOptions = [.create, .closeOnExec, replace ? .truncate : .exclusiveCreate]
+        // Never through a link: O_EXCL refuses one, O_NOFOLLOW too when replacing.
+        let options: FileDescriptor.OpenOptions = [.create, .closeOnExec, .noFollow, replace ? .truncate : .exclusiveCreate]
         let descriptor = try SystemError.attempt("create", path: path) {
             try FileDescriptor.open(FilePath(path), .writeOnly, options: options, permissions: [.ownerReadWrite])
         }

@@ -10,7 +10,7 @@ public enum KeyLog {
 
     /// Loads the committed keys and truncates anything after them.
     public static func load(path: String, committed: Int) throws -> [DedupKey] {
-        let fd = open(path, O_RDWR | O_CLOEXEC)
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 {
             if errno == ENOENT && committed == 0 { return [] }
             throw SystemError("open key log", path: path)
@@ -38,7 +38,7 @@ public enum KeyLog {
     /// Appends keys and fsyncs; they count once the manifest says so.
     public static func append(_ keys: [DedupKey], path: String) throws {
         guard !keys.isEmpty else { return }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw SystemError("open key log", path: path) }
         let descriptor = FileDescriptor(rawValue: fd)
         defer { descriptor.closeQuietly() }

@@ -24,6 +24,8 @@ public final class OutputFolder {
     /// Leftovers of a crashed run removed while opening.
     public private(set) var removedLeftovers: [String] = []
     private let lock: OutputLock
+    /// With `--full`: the folder this one replaces when published.
+    private let replacing: String?
 
     /// A run whose example-shaping options differ from those the folder
     /// was written with (SPEC §8): bad usage, nothing is changed.
@@ -38,25 +40,31 @@ public final class OutputFolder {
         }
     }
 
-    /// Opens (creating if needed) `path`. With `fresh`, everything thresh
-    /// wrote there before is removed first. `options` (the first is
-    /// `--format`) must equal those the folder was written with.
+    /// Opens (creating if needed) `path`. With `fresh` (`--full`), the new
+    /// output is built in a folder beside it and swapped in by `publish`:
+    /// killed at any moment, `path` holds either the old output or the new.
+    /// `options` (the first is `--format`) must equal those the folder was
+    /// written with.
     public init(path: String, options: [ShapingOption], compression: String, fresh: Bool) throws {
         let format = options.first { $0.name == "--format" }?.value ?? ""
-        self.path = path
-        try Directory.make(path)
-        try Directory.make(path + "/state")
-        try Directory.make(path + "/shards")
-        try Directory.make(path + "/state/model")
+        try Self.checkOwnership(path)
+        let hasManifest = try Self.readFile(path + "/" + Manifest.fileName) != nil
+        if !hasManifest { try Self.refuseForeignContent(path) }
+        try Self.makeFolders(path)
         lock = try OutputLock(path: path + "/state/lock")
-        if fresh {
-            for name in Self.shardFiles(path + "/shards") { unlink(path + "/shards/" + name) }
-            for name in Self.listDirectory(path + "/state/model") { unlink(path + "/state/model/" + name) }
-            unlink(path + "/" + Manifest.fileName)
-            unlink(path + "/state/" + KeyLog.fileName)
-            for name in Self.listDirectory(path + "/state") where name.hasPrefix("files-") { unlink(path + "/state/" + name) }
-            unlink(path + "/report.json")
+        // A killed --full run's folder: its new output never replaced the
+        // old, or its old one was not removed yet. Either way it is garbage.
+        let staging = Self.stagingPath(for: path)
+        try Self.removeOutput(at: staging)
+        if fresh && hasManifest {
+            try Self.makeFolders(staging)
+            self.path = staging
+            replacing = path
+        } else {
+            self.path = path
+            replacing = nil
         }
+        let path = self.path
         let manifestPath = path + "/" + Manifest.fileName
         if let bytes = try Self.readFile(manifestPath) {
             manifest = try Manifest.decode(bytes, path: manifestPath)
@@ -68,18 +76,19 @@ public final class OutputFolder {
             manifest.options = options
         }
         let listed = Set(manifest.shards.map(\.name))
-        for name in Self.shardFiles(path + "/shards") where !listed.contains(name) {
+        // Only names thresh gives are removed; anything else is left alone.
+        for name in Self.shardFiles(path + "/shards") where !listed.contains(name) && OutputNames.isShardPath(name) {
             unlink(path + "/shards/" + name)
             removedLeftovers.append("shards/" + name)
         }
         let listedRecords = Set(manifest.recordShards.map(\.name))
-        for name in Self.listDirectory(path + "/state/model") where !listedRecords.contains(name) {
+        for name in Self.listDirectory(path + "/state/model") where !listedRecords.contains(name) && OutputNames.isShard(name) {
             unlink(path + "/state/model/" + name)
             removedLeftovers.append("state/model/" + name)
         }
         let current = FileStateStore.fileName(generation: manifest.stateGeneration)
         for name in Self.listDirectory(path + "/state")
-        where name.hasSuffix(".tmp") || (name.hasPrefix("files-") && name != current) {
+        where OutputNames.isStateFile(name) && (name.hasSuffix(".tmp") || (name.hasPrefix("files-") && name != current)) {
             unlink(path + "/state/" + name)
             removedLeftovers.append("state/" + name)
         }
@@ -173,7 +182,43 @@ public final class OutputFolder {
         try OutputFile.writeAtomically(bytes, to: reportPath)
     }
 
+    /// With `--full`, swaps the new output (complete and committed) into
+    /// place in one atomic step, then removes the old one; else nothing.
+    public func publish() throws {
+        guard let replacing else { return }
+        try Directory.exchange(path, replacing)
+        try Self.removeOutput(at: path)
+    }
+
     public func unlock() { lock.release() }
+
+    /// Where `--full` builds the new output: beside OUT, hidden.
+    static func stagingPath(for path: String) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let parent = parts.dropLast().joined(separator: "/")
+        let name = "." + (parts.last.map(String.init) ?? "out") + ".thresh-full"
+        return parts.count == 1 ? name : (parent.isEmpty ? "/" : parent + "/") + name
+    }
+
+    private static func makeFolders(_ path: String) throws {
+        for folder in [path, path + "/state", path + "/shards", path + "/state/model"] { try Directory.make(folder) }
+    }
+
+    /// Removes an output folder thresh made, file by file and only the
+    /// names thresh gives; a folder still holding anything else stays.
+    static func removeOutput(at path: String) throws {
+        var info = FileStatus()
+        guard lstat(path, &info) == 0 else { return }
+        try checkOwnership(path)
+        Directory.remove(shardFiles(path + "/shards").filter(OutputNames.isShardPath), in: path + "/shards/")
+        for split in OutputNames.splitFolders { rmdir(path + "/shards/" + split) }
+        Directory.remove(listDirectory(path + "/state/model").filter(OutputNames.isShard), in: path + "/state/model")
+        Directory.remove(listDirectory(path + "/state").filter(OutputNames.isStateFile), in: path + "/state")
+        Directory.remove(listDirectory(path).filter { OutputNames.isTopLevel($0) && $0 != "state" && $0 != "shards" }, in: path)
+        rmdir(path + "/shards")
+        rmdir(path)
+    }
 
     static func listDirectory(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
@@ -192,7 +237,7 @@ public final class OutputFolder {
     static func readFile(_ path: String) throws -> [UInt8]? {
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.openForReading(path)
+            descriptor = try FileDescriptor.openInput(path, followLinks: false)
         } catch where error.errorNumber == .noSuchFileOrDirectory {
             return nil
         }

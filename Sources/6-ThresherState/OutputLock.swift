@@ -14,7 +14,7 @@ public final class OutputLock {
     /// Takes the lock or throws `Busy` at once; never waits.
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw SystemError("open lock", path: path) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno

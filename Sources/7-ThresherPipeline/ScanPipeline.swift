@@ -65,6 +65,7 @@ public struct ScanPipeline {
             ("write", Self.seconds(writeTime)), ("commit", Self.seconds(clock.now - commitStarted)),
         ]
         try folder.writeReport(report.json())
+        try folder.publish()
         return report
     }
 

@@ -1,0 +1,9 @@
+#ifndef THRESH_CTHRESHSYSTEM_H
+#define THRESH_CTHRESHSYSTEM_H
+
+/// Swaps two paths in one atomic step (renameat2 with RENAME_EXCHANGE):
+/// 0 on success, else -1 with errno set (EINVAL where the file system
+/// cannot exchange). Swift's Glibc module does not export renameat2.
+int thresh_exchange_paths(const char *first, const char *second);
+
+#endif
