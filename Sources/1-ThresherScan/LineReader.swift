@@ -137,6 +137,18 @@ public struct LineReader: Sendable {
             let dropped = buffer.dropPrefix(cursor.lineStart)
             cursor.shift(by: dropped)
             complete = max(0, complete - dropped)
+            if buffer.isFull {
+                // One line fills the buffer: measure it before growing for it.
+                switch try ReadBuffer.findNewline(fd: fd, path: path, from: fileOffset, to: range.upperBound) {
+                case .at(let newline): buffer.grow(to: max(buffer.storage.count * 2, Int(newline + 1 - buffer.offset)))
+                case .none:
+                    let end = buffer.offset + Int64(cursor.lineStart)
+                    return LineReadResult(endOfLastLine: end, partialBytes: range.upperBound - end, truncated: false, stopped: false)
+                case .fileEnded:
+                    let end = buffer.offset + Int64(cursor.lineStart)
+                    return LineReadResult(endOfLastLine: end, partialBytes: fileOffset - end, truncated: true, stopped: false)
+                }
+            }
             let filledBefore = buffer.filled
             guard try buffer.fill(fd: fd, path: path, upTo: range.upperBound) else {
                 let end = buffer.offset + Int64(cursor.lineStart)

@@ -29,19 +29,51 @@ struct ReadBuffer {
         return count
     }
 
-    /// Reads once more from the file, up to `end`, growing first if full.
+    /// Makes room for at least `count` bytes, keeping those filled.
+    mutating func grow(to count: Int) {
+        guard count > storage.count else { return }
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+        bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
+        storage.deallocate()
+        storage = bigger
+    }
+
+    var isFull: Bool { filled == storage.count }
+
+    /// Reads once more from the file, up to `end`, doubling first if full.
     /// False when the file ended (shrank) before `end`.
     mutating func fill(fd: Int32, path: String, upTo end: Int64) throws(SystemError) -> Bool {
-        if filled == storage.count {
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 64)
-            bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
-            storage.deallocate()
-            storage = bigger
-        }
+        if isFull { grow(to: storage.count * 2) }
         let want = min(storage.count - filled, Int(end - (offset + Int64(filled))))
         let got = try FileDescriptor(rawValue: fd).read(
             into: UnsafeMutableRawBufferPointer(rebasing: storage[filled..<filled + want]), at: offset + Int64(filled), path: path)
         filled += got
         return got > 0
+    }
+
+    /// Where the next `\n` at or after `from` lies, looking no further than
+    /// `end`, through a small scratch buffer: a line too long for the
+    /// buffer is measured before the buffer grows for it, so a partial
+    /// last line (never processed) is never held. `.fileEnded` when the
+    /// file is now shorter than `end` and holds no newline before its end.
+    static func findNewline(fd: Int32, path: String, from: Int64, to end: Int64) throws(SystemError) -> NewlineSearch {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 64)
+        defer { scratch.deallocate() }
+        var offset = from
+        while offset < end {
+            let want = Int(min(Int64(scratch.count), end - offset))
+            let got = try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<want]), at: offset, path: path)
+            if got == 0 { return .fileEnded }
+            if let hit = memchr(scratch.baseAddress!, 0x0A, got) { return .at(offset + Int64(hit - scratch.baseAddress!)) }
+            offset += Int64(got)
+        }
+        return .none
+    }
+
+    enum NewlineSearch: Equatable {
+        case at(Int64)
+        /// No newline before the end of the range.
+        case none
+        case fileEnded
     }
 }

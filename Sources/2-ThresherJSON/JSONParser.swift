@@ -54,7 +54,7 @@ public enum JSONParser {
         }
         // Nodes are written through a pointer into the tape's storage (an
         // array append per token cost a uniqueness check each); a document
-        // with more nodes than fit doubles the storage and is parsed again,
+        // with more nodes than fit doubles the storage and parsing resumes,
         // which the reused tape makes rare. The container stack is bounded
         // by `maxDepth`, so it is sized once. Both arrays are moved out of
         // the tape while in use, so each is accessed on its own.
@@ -67,15 +67,19 @@ public enum JSONParser {
             swap(&stack, &tape.stack)
         }
         if stack.count < max(maxDepth, 1) { stack = Array(repeating: 0, count: max(maxDepth, 1)) }
+        // Kept across a storage growth: parsing resumes where it stopped.
+        var saved: Cursor?
         while true {
             let outcome = stack.withUnsafeMutableBufferPointer { stack in
                 nodes.withUnsafeMutableBufferPointer { nodes -> Result<(count: Int, end: Int), JSONSyntaxError> in
-                    var cursor = Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!,
-                                        endsAtNewline: endsAtNewline)
+                    var cursor = saved ?? Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!,
+                                                 endsAtNewline: endsAtNewline)
+                    cursor.rebind(nodes: nodes, stack: stack.baseAddress!)
                     do throws(JSONSyntaxError) {
                         try cursor.run(maxDepth: maxDepth)
                         return .success((cursor.nodeCount, cursor.i))
                     } catch {
+                        saved = cursor
                         return .failure(error)
                     }
                 }
@@ -85,11 +89,10 @@ public enum JSONParser {
                 tape.count = parsed.count
                 return parsed.end
             case .failure(let error) where error.reason == .tapeFull:
-                // Room for the whole document at the node density seen so
-                // far (at least double): a huge line is parsed again once
-                // or twice, not once per doubling.
-                let estimate = nodes.count * (bytes.count / max(error.offset, 1) + 1)
-                nodes += repeatElement(JSONTape.blank, count: max(nodes.count, estimate - nodes.count, 64))
+                // Doubling: the storage holds at most twice the nodes the
+                // document has, whatever its size (a guess from the density
+                // seen so far could reserve far more than the line needs).
+                nodes += repeatElement(JSONTape.blank, count: max(nodes.count, 64))
             case .failure(let error):
                 throw error
             }
@@ -103,10 +106,10 @@ struct Cursor {
     let n: Int
     var i = 0
     /// The tape's node storage; `nodeCount` of it written so far.
-    private let nodes: UnsafeMutableBufferPointer<JSONNode>
+    private var nodes: UnsafeMutableBufferPointer<JSONNode>
     private(set) var nodeCount = 0
     /// Tape indices of the open containers, innermost last.
-    private let stack: UnsafeMutablePointer<UInt32>
+    private var stack: UnsafeMutablePointer<UInt32>
     private var depth = 0
     /// Whether the innermost open container is an object (kept, not
     /// looked up through the stack after every value).
@@ -124,7 +127,15 @@ struct Cursor {
         self.endsAtNewline = endsAtNewline
     }
 
+    /// Points the cursor at storage that moved (grown, with its contents).
+    mutating func rebind(nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>) {
+        self.nodes = nodes
+        self.stack = stack
+    }
+
     /// Adds a node; `.tapeFull` (caught by `parse`) when the storage is.
+    /// Every step appends before it changes any other state, so a step
+    /// that finds the storage full is simply run again once it has grown.
     @inline(__always)
     private mutating func append(_ node: JSONNode) throws(JSONSyntaxError) {
         guard nodeCount < nodes.count else { throw JSONSyntaxError(.tapeFull, at: i) }
@@ -133,6 +144,8 @@ struct Cursor {
     }
 
     private enum Expect { case value, key, afterValue }
+    /// What may come next; kept in the cursor so a run can resume.
+    private var expect = Expect.value
 
     @inline(__always)
     mutating func skipWhitespace() {
@@ -148,7 +161,6 @@ struct Cursor {
     /// The state machine over the document: what may come next decides
     /// how the next byte is read. Each step is inlined into this loop.
     mutating func run(maxDepth: Int) throws(JSONSyntaxError) {
-        var expect = Expect.value
         while true {
             switch expect {
             case .value: expect = try value(maxDepth: maxDepth)
