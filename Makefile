@@ -5,10 +5,11 @@ DEB_PACKAGES := libzstd-dev libxxhash-dev zlib1g-dev zstd pkg-config python3-ven
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= demo-out
 
+FUZZ_SECONDS ?= 60
 BENCH_SIZE ?= 2GiB
 BENCH_RUNS ?= 3
 
-.PHONY: deps test-deps build demo test bench benchmarks clean
+.PHONY: deps test-deps build demo test fuzz bench benchmarks clean
 
 ## Installs the C libraries thresh links against, when missing (Debian/Ubuntu).
 deps:
@@ -35,12 +36,22 @@ test-deps: deps
 		$(SUDO) apt-get install -y -qq chromium || echo "chromium unavailable: the stats page render test will be skipped"; }
 
 ## The Swift test suite, then the interoperability test (shards loaded by
-## Hugging Face datasets from a throwaway virtualenv; needs PyPI).
+## Hugging Face datasets from a throwaway virtualenv; needs PyPI); in CI
+## (CI=true) also a minute of fuzzing per target.
 test: test-deps
 	python3 scripts/module-table.py > /dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/interop/run.sh
+	@if [ "$$CI" = true ]; then $(MAKE) fuzz; fi
+
+## libFuzzer with AddressSanitizer on the tokenizer and the redaction
+## matcher, FUZZ_SECONDS each, seeded from fixtures/ (Fuzz/Package.swift).
+fuzz: deps
+	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address
+	python3 scripts/fuzz-seeds.py .build/fuzz-corpus
+	Fuzz/.build/release/FuzzJSON .build/fuzz-corpus/json -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
+	Fuzz/.build/release/FuzzRedaction .build/fuzz-corpus/redaction -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
 
 ## End-to-end throughput report (bench-out/bench.md) against the floor and the
 ## Python + orjson baseline, whose packages go into a private virtualenv.
