@@ -10,13 +10,16 @@ public enum JSONParser {
 
     /// Parses `bytes` as exactly one JSON value surrounded by optional
     /// whitespace. On success `tape` describes it; on failure `tape` is
-    /// unspecified.
+    /// unspecified. A document of more than `shallowAbove` nodes is
+    /// validated whole but stored shallow (`JSONTape.isShallow`), so its
+    /// tape stays small whatever its size.
     public static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>,
         into tape: inout JSONTape,
-        maxDepth: Int = defaultMaxDepth
+        maxDepth: Int = defaultMaxDepth,
+        shallowAbove: Int = .max
     ) throws(JSONSyntaxError) {
-        _ = try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: false)
+        _ = try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: false, shallowAbove: shallowAbove)
     }
 
     /// Parses the JSON line at the start of `bytes` (which may run on into
@@ -30,10 +33,11 @@ public enum JSONParser {
     public static func parseLine(
         _ bytes: UnsafeBufferPointer<UInt8>,
         into tape: inout JSONTape,
-        maxDepth: Int = defaultMaxDepth
+        maxDepth: Int = defaultMaxDepth,
+        shallowAbove: Int = .max
     ) -> Int? {
         do throws(JSONSyntaxError) {
-            return try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: true)
+            return try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: true, shallowAbove: shallowAbove)
         } catch {
             return nil
         }
@@ -45,9 +49,13 @@ public enum JSONParser {
         _ bytes: UnsafeBufferPointer<UInt8>,
         into tape: inout JSONTape,
         maxDepth: Int,
-        endsAtNewline: Bool
+        endsAtNewline: Bool,
+        shallowAbove: Int
     ) throws(JSONSyntaxError) -> Int {
         tape.count = 0
+        tape.isShallow = false
+        // Room for the root's members at least: a shallow parse stores few nodes.
+        let shallowAbove = max(shallowAbove, 16)
         guard bytes.count < Int(UInt32.max) else { throw JSONSyntaxError(.tooLong, at: 0) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONSyntaxError(.unexpectedEnd, at: 0)
@@ -69,11 +77,14 @@ public enum JSONParser {
         if stack.count < max(maxDepth, 1) { stack = Array(repeating: 0, count: max(maxDepth, 1)) }
         // Kept across a storage growth: parsing resumes where it stopped.
         var saved: Cursor?
+        var storeDepth = Int.max
         while true {
             let outcome = stack.withUnsafeMutableBufferPointer { stack in
-                nodes.withUnsafeMutableBufferPointer { nodes -> Result<(count: Int, end: Int), JSONSyntaxError> in
+                nodes.withUnsafeMutableBufferPointer { all -> Result<(count: Int, end: Int), JSONSyntaxError> in
+                    // At most `shallowAbove` nodes are stored.
+                    let nodes = UnsafeMutableBufferPointer(rebasing: all[0..<min(all.count, shallowAbove)])
                     var cursor = saved ?? Cursor(p: base, n: bytes.count, nodes: nodes, stack: stack.baseAddress!,
-                                                 endsAtNewline: endsAtNewline)
+                                                 endsAtNewline: endsAtNewline, storeDepth: storeDepth)
                     cursor.rebind(nodes: nodes, stack: stack.baseAddress!)
                     do throws(JSONSyntaxError) {
                         try cursor.run(maxDepth: maxDepth)
@@ -88,6 +99,13 @@ public enum JSONParser {
             case .success(let parsed):
                 tape.count = parsed.count
                 return parsed.end
+            case .failure(let error) where error.reason == .tapeFull && nodes.count >= shallowAbove:
+                // Too many nodes to keep: validate again from the start,
+                // storing the root's members only (or, if even those are
+                // too many, the root alone).
+                saved = nil
+                storeDepth = storeDepth == .max ? 1 : 0
+                tape.isShallow = true
             case .failure(let error) where error.reason == .tapeFull:
                 // Doubling: the storage holds at most twice the nodes the
                 // document has, whatever its size (a guess from the density
@@ -117,14 +135,21 @@ struct Cursor {
     /// `parseLine`: a `\n` is not whitespace but the end of the document,
     /// which must come right after the value (spaces, tabs, `\r` aside).
     private let endsAtNewline: Bool
+    /// Values nested deeper than this are validated but not stored (a
+    /// shallow tape); `Int.max` stores everything.
+    let storeDepth: Int
+    /// Stack entries of containers that are not stored (their kind only).
+    private static let unstoredObject = UInt32.max
+    private static let unstoredArray = UInt32.max - 1
 
     init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>,
-         endsAtNewline: Bool = false) {
+         endsAtNewline: Bool = false, storeDepth: Int = .max) {
         self.p = p
         self.n = n
         self.nodes = nodes
         self.stack = stack
         self.endsAtNewline = endsAtNewline
+        self.storeDepth = storeDepth
     }
 
     /// Points the cursor at storage that moved (grown, with its contents).
@@ -138,6 +163,7 @@ struct Cursor {
     /// that finds the storage full is simply run again once it has grown.
     @inline(__always)
     private mutating func append(_ node: JSONNode) throws(JSONSyntaxError) {
+        guard depth <= storeDepth else { return }
         guard nodeCount < nodes.count else { throw JSONSyntaxError(.tapeFull, at: i) }
         nodes[nodeCount] = node
         nodeCount += 1
@@ -195,7 +221,8 @@ struct Cursor {
     @inline(__always)
     private mutating func open(isObject: Bool, maxDepth: Int) throws(JSONSyntaxError) -> Expect {
         guard depth < maxDepth else { throw JSONSyntaxError(.tooDeep(limit: maxDepth), at: i) }
-        let index = u32(nodeCount)
+        let stored = depth <= storeDepth
+        let index = stored ? u32(nodeCount) : (isObject ? Self.unstoredObject : Self.unstoredArray)
         try append(JSONNode(kind: isObject ? .object : .array, flags: 0, start: u32(i), end: 0, next: 0))
         stack[depth] = index
         depth += 1
@@ -251,10 +278,14 @@ struct Cursor {
     @inline(__always)
     private mutating func close() {
         depth -= 1
-        let index = Int(stack[depth])
-        nodes[index].end = u32(i)
-        nodes[index].next = u32(nodeCount)
-        if depth > 0 { inObject = nodes[Int(stack[depth - 1])].kind == .object }
+        let index = stack[depth]
+        if index < Self.unstoredArray {
+            nodes[Int(index)].end = u32(i)
+            nodes[Int(index)].next = u32(nodeCount)
+        }
+        guard depth > 0 else { return }
+        let parent = stack[depth - 1]
+        inObject = parent < Self.unstoredArray ? nodes[Int(parent)].kind == .object : parent == Self.unstoredObject
     }
 
     /// Scans a string starting at its opening quote; validates escapes and

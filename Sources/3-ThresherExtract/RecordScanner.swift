@@ -14,6 +14,15 @@ public struct RecordScanner {
         self.options = options
     }
 
+    /// A shallow tape of a user or assistant record is parsed again whole:
+    /// its message is read (such a line is part of a turn).
+    private mutating func storeWholeIfATurnRecord(_ body: UnsafeBufferPointer<UInt8>) {
+        guard tape.isShallow, let type = tape.member(of: tape.root, "type", in: body),
+              tape.stringEquals(type, "user", in: body) || tape.stringEquals(type, "assistant", in: body) else { return }
+        // Validated already: this parse succeeds.
+        try? JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth)
+    }
+
     /// Scans one line (without its `\n`). `lineIndex` is 0-based within the
     /// unit; `offset` is the file offset of the line's first byte.
     public mutating func scan(
@@ -31,7 +40,7 @@ public struct RecordScanner {
             return
         }
         do {
-            try JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth)
+            try JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth, shallowAbove: options.shallowAbove)
         } catch {
             unit.counters.addMalformed(line: lineIndex + 1, reason: error.description)
             return
@@ -40,6 +49,7 @@ public struct RecordScanner {
             unit.counters.addMalformed(line: lineIndex + 1, reason: "not a JSON object")
             return
         }
+        storeWholeIfATurnRecord(body)
         let reader = RecordReader(tape: tape, bytes: body, fileOffset: offset + Int64(start), options: options)
         reader.summarize(line: lineIndex, lineOffset: offset, into: &unit, lastUUID: &lastUUID)
     }
@@ -56,11 +66,13 @@ public struct RecordScanner {
         at bytes: UnsafeBufferPointer<UInt8>, offset: Int64, lineIndex: Int, into unit: inout UnitSummary
     ) -> Int? {
         guard let first = bytes.first, first == UInt8(ascii: "{"), bytes.count < Int(UInt32.max),
-              let newline = JSONParser.parseLine(bytes, into: &tape, maxDepth: options.maxDepth) else { return nil }
+              let newline = JSONParser.parseLine(bytes, into: &tape, maxDepth: options.maxDepth, shallowAbove: options.shallowAbove)
+        else { return nil }
         unit.counters.lines += 1
         // What `scan` parses: the line without one trailing `\r`.
         let end = newline > 0 && bytes[newline - 1] == 0x0D ? newline - 1 : newline
         let body = UnsafeBufferPointer(rebasing: bytes[0..<end])
+        storeWholeIfATurnRecord(body)
         let reader = RecordReader(tape: tape, bytes: body, fileOffset: offset, options: options)
         reader.summarize(line: lineIndex, lineOffset: offset, into: &unit, lastUUID: &lastUUID)
         return newline

@@ -94,3 +94,46 @@ import Testing
         #expect(measured.counters.malformedCount == 1)
     }
 }
+
+/// Lines of more JSON values than `shallowAbove` keep a small tape.
+@Suite struct ShallowTapeTests {
+    private func summary(_ text: String, shallowAbove: Int) -> UnitSummary {
+        var options = ExtractOptions()
+        options.shallowAbove = shallowAbove
+        var scanner = RecordScanner(options: options)
+        var unit = UnitSummary()
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { scanner.scan(line: $0, offset: 0, lineIndex: 0, into: &unit) }
+        return unit
+    }
+
+    @Test func aHugeProgressRecordIsSummarizedFromItsTopLevelAlone() {
+        let items = (0..<500).map { "{\"k\":\($0),\"v\":[1,2,{\"deep\":true}]}" }.joined(separator: ",")
+        let line = #"{"type":"progress","uuid":"11111111-2222-3333-4444-555555555555","parentUuid":null,"timestamp":"2026-01-01T00:00:00Z","data":{"items":["# + items + "]}}"
+        let full = summary(line, shallowAbove: .max)
+        let shallow = summary(line, shallowAbove: 64)
+        #expect(shallow.records.count == 1)
+        #expect(shallow.records.first?.uuid == full.records.first?.uuid)
+        #expect(shallow.records.first?.timestamp == full.records.first?.timestamp)
+        #expect(shallow.counters.recordsByType == full.counters.recordsByType)
+        #expect(shallow.counters.malformedCount == 0)
+    }
+
+    @Test func aHugeUserRecordIsStillReadWhole() {
+        var t = Transcript()
+        let blocks = (0..<300).map { i -> [String: Any] in ["type": "text", "text": "part \(i)"] }
+        t.user(blocks)
+        let full = summary(t.lines[0], shallowAbove: .max)
+        let shallow = summary(t.lines[0], shallowAbove: 64)
+        #expect(shallow.prompts.count == 1)
+        #expect(shallow.prompts.count == full.prompts.count)
+        #expect(shallow.records.map(\.uuid) == full.records.map(\.uuid))
+    }
+
+    @Test func aMalformedHugeLineIsStillRejected() {
+        let items = (0..<500).map { "[\($0)]" }.joined(separator: ",")
+        let unit = summary(#"{"type":"progress","data":["# + items + ",]}", shallowAbove: 64)
+        #expect(unit.counters.malformedCount == 1)
+        #expect(unit.records.isEmpty)
+    }
+}

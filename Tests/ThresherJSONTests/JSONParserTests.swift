@@ -218,3 +218,37 @@ struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A document of more nodes than `shallowAbove` keeps the root's members
+/// only, each with its exact extent, and is validated whole all the same.
+@Suite struct ShallowParseTests {
+    @Test func theShallowTapeHoldsTheTopLevelWithTheirExtents() throws {
+        let text = #"{"a":[1,[2,3],{"b":4}],"c":"s","d":{"e":[5,6,7,8,9,10,11,12,13,14,15,16]}}"#
+        let bytes = Array(text.utf8)
+        var full = JSONTape()
+        var shallow = JSONTape()
+        try bytes.withUnsafeBufferPointer { buffer in
+            try JSONParser.parse(buffer, into: &full)
+            try JSONParser.parse(buffer, into: &shallow, shallowAbove: 8)
+        }
+        #expect(!full.isShallow)
+        #expect(shallow.isShallow)
+        #expect(shallow.count == 7)  // the root, three keys, three values
+        bytes.withUnsafeBufferPointer { buffer in
+            for key: StaticString in ["a", "c", "d"] {
+                let f = full.member(of: full.root, key, in: buffer)!
+                let s = shallow.member(of: shallow.root, key, in: buffer)!
+                #expect(shallow[s].kind == full[f].kind)
+                #expect(shallow.valueRange(s) == full.valueRange(f))
+            }
+        }
+    }
+
+    @Test func aShallowParseStillRejectsWhatIsMalformedDeepInside() {
+        let bytes = Array(#"{"a":[1,[2,3],{"b":4,}],"c":"s","d":[5,6,7,8,9,10,11,12]}"#.utf8)
+        var tape = JSONTape()
+        #expect(throws: JSONSyntaxError.self) {
+            try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, into: &tape, shallowAbove: 4) }
+        }
+    }
+}
