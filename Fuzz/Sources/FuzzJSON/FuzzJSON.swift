@@ -2,12 +2,16 @@ import ThresherJSON
 
 /// libFuzzer entry: any bytes as a JSON document and as a JSON line.
 /// Crashes, out-of-bounds reads (AddressSanitizer) and a disagreement
-/// between the two parsers are failures.
+/// between the full, shallow and line parsers are failures.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     var tape = JSONTape()
     let parsed = bytes.withUnsafeBufferPointer { buffer in (try? JSONParser.parse(buffer, into: &tape)) != nil }
+    // A shallow parse (few nodes stored) reaches the same verdict.
+    var shallow = JSONTape()
+    let shallowParsed = bytes.withUnsafeBufferPointer { buffer in (try? JSONParser.parse(buffer, into: &shallow, shallowAbove: 16)) != nil }
+    if shallowParsed != parsed { fatalError("shallow parse says \(shallowParsed), full parse says \(parsed) for \(bytes)") }
     if parsed {
         // Every string the tape holds decodes, and the root re-serializes.
         bytes.withUnsafeBufferPointer { buffer in
