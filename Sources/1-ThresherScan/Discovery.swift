@@ -81,7 +81,7 @@ public struct Discovery: Sendable {
             // A String made from bytes that are not UTF-8 repairs them, and
             // two names could become one: such a name is reported, not read.
             guard let name = String(validating: nameBytes, as: UTF8.self) else {
-                let shown = FileIdentity.escaped(nameBytes)
+                let shown = Self.escaped(nameBytes)
                 let parent = directory.hasSuffix("/") ? directory : directory + "/"
                 problems.append(Problem(path: parent + shown, reason: "name is not valid UTF-8; not read"))
                 continue
@@ -124,5 +124,25 @@ public struct Discovery: Sendable {
                 continue
             }
         }
+    }
+
+    /// A name's bytes for a report: UTF-8 as it is, other bytes as `\xNN`.
+    public static func escaped(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            // The longest valid UTF-8 prefix goes as it is.
+            var end = rest.endIndex
+            while end > rest.startIndex, String(validating: rest[rest.startIndex..<end], as: UTF8.self) == nil { end -= 1 }
+            if end > rest.startIndex {
+                out += String(decoding: rest[rest.startIndex..<end], as: UTF8.self)
+                rest = rest[end...]
+            } else {
+                let hex = String(rest.first!, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" : "") + hex
+                rest = rest.dropFirst()
+            }
+        }
+        return out
     }
 }
