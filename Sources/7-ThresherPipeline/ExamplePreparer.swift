@@ -14,18 +14,26 @@ final class ExamplePreparer {
     private(set) var skipped = 0
     private var writer = JSONWriter(capacity: 1 << 16)
     private let hasher = DedupKey.Hasher()
+    /// For a huge file: each example's line and record held as zstd frames.
+    private let holder: Compressor?
 
-    init(format: OutputFormat, split: DatasetSplit?) {
+    init(format: OutputFormat, split: DatasetSplit?, compressHeld: Bool = false) {
         self.format = format
         self.split = split
+        holder = compressHeld ? try? Compressor(.zstd, level: 1) : nil
     }
 
     func add(_ example: Example, redactions: RedactionCounts) {
-        if let ready = Self.prepare(example, redactions: redactions, format: format, split: split, writer: &writer, hasher: hasher) {
-            prepared.append(ready)
-        } else {
+        guard var ready = Self.prepare(example, redactions: redactions, format: format, split: split, writer: &writer, hasher: hasher) else {
             skipped += 1
+            return
         }
+        if let holder, let line = Self.frame(ready.line, holder), let record = Self.frame(ready.record, holder) {
+            ready.line = line
+            ready.record = record
+            ready.isCompressed = true
+        }
+        prepared.append(ready)
     }
 
     /// The example hashed, formatted and encoded as a record; nil when the
@@ -57,5 +65,15 @@ final class ExamplePreparer {
         return PreparedExample(key: key, line: writer.bytes, record: record, callNames: names,
                                lineStart: example.metadata.lineStart, redactions: redactions,
                                feedback: example.metadata.feedback, split: example.metadata.split)
+    }
+
+    /// One zstd frame of `bytes`, at its exact size (the compressor's own
+    /// output buffer is large and reused).
+    private static func frame(_ bytes: [UInt8], _ compressor: Compressor) -> [UInt8]? {
+        guard let output = try? bytes.withUnsafeBytes({ try compressor.compress($0, final: true) }) else { return nil }
+        return [UInt8](unsafeUninitializedCapacity: output.count) { buffer, count in
+            _ = buffer.initialize(from: output)
+            count = output.count
+        }
     }
 }

@@ -43,7 +43,8 @@ extension FileScan {
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: progress.opening.fd, path: file.path)),
             hasSidechainRecords: hasSidechainRecords, recordCount: recordCount)
-        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split)
+        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split,
+                                       compressHeld: progress.opening.limit - start > configuration.compressHeldExamplesAbove)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         // Assembly failures surface after the counters of what was read are kept.
         defer { result.counters.merge(assembler.counters) }

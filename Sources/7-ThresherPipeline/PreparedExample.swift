@@ -6,10 +6,14 @@ import ThresherStore
 /// both made by the worker that assembled the file.
 public struct PreparedExample: Sendable {
     public var key: DedupKey
-    /// One JSON line in the run's format, newline included.
+    /// One JSON line in the run's format, newline included (a zstd frame
+    /// of it when `isCompressed`).
     public var line: [UInt8]
-    /// The lossless record of the example (`ExampleRecord`), for export.
+    /// The lossless record of the example (`ExampleRecord`), for export
+    /// (a zstd frame of it when `isCompressed`).
     public var record: [UInt8]
+    /// Held compressed: the example of a huge file (`ExamplePreparer`).
+    public var isCompressed = false
     /// The names of its calls, in order, for the report's tallies.
     public var callNames: [String]
     /// The prompt's line: examples of a file are written in this order.
@@ -18,4 +22,12 @@ public struct PreparedExample: Sendable {
     public var redactions: RedactionCounts
     public var feedback: Feedback?
     public var split: SplitName?
+}
+
+extension PreparedExample {
+    /// The line and record as the shards take them.
+    func plain() throws -> (line: [UInt8], record: [UInt8]) {
+        guard isCompressed else { return (line, record) }
+        return (try Decompressor.decompress(line, .zstd), try Decompressor.decompress(record, .zstd))
+    }
 }

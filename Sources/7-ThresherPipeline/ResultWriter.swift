@@ -63,8 +63,9 @@ final class ResultWriter {
             return
         }
         newKeys.append(example.key)
-        try shards.write(line: example.line, split: example.split)
-        try records.write(line: example.record)
+        let (line, record) = try example.plain()
+        try shards.write(line: line, split: example.split)
+        try records.write(line: record)
         report.examplesWritten += 1
         report.redactions.add(example.redactions)
         report.writtenPerFeedback[example.feedback?.rawValue ?? "none", default: 0] += 1

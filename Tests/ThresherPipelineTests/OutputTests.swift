@@ -148,6 +148,9 @@ import ThresherStore
             // Line ends found by a newline search before parsing.
             { $0.parsesLineEnds = false },
             { $0.parsesLineEnds = false; $0.chunkSize = 7; $0.unitSize = 700 },
+            // Examples held compressed until written, as a huge file's are.
+            { $0.compressHeldExamplesAbove = 0 },
+            { $0.compressHeldExamplesAbove = 0; $0.jobs = 3; $0.unitSize = 700 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
