@@ -218,14 +218,6 @@ import Testing
 /// With every guard slot taken, mapping would run unguarded: the reader
 /// reads instead, and the lines are the same.
 @Suite struct MappingFallbackTests {
-    private func withEverySlotTaken(_ body: () throws -> Void) rethrows {
-        guard let slot = MappingGuard.claimSlot() else { return try body() }
-        var page = UInt8(0)
-        try withUnsafeBytes(of: &page) { raw in
-            try slot.protect(raw.baseAddress!, length: 1) { try withEverySlotTaken(body) }
-        }
-    }
-
     @Test func anMmapReaderWithoutAFreeSlotReadsEveryLine() throws {
         let dir = TemporaryDirectory()
         let lines = (0..<1_000).map { "line \($0) " + String(repeating: "x", count: $0 % 97) }
@@ -234,7 +226,7 @@ import Testing
         defer { close(fd) }
         var seen: [String] = []
         let size = Int64(lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        try withEverySlotTaken {
+        try withEveryMappingSlotTaken {
             _ = try LineReader(method: .mmap, chunkSize: 4096).forEachLine(fd: fd, path: path, range: 0..<size) { line, _ in
                 seen.append(String(decoding: line, as: UTF8.self))
                 return true

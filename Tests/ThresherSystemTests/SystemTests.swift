@@ -57,20 +57,6 @@ import Testing
         }
     }
 
-    /// Claims slots until none is left (recursively: a slot is not
-    /// copyable, so each stays borrowed until the calls return), runs
-    /// `body` with all taken and returns how many were claimed.
-    private func withEverySlotTaken(_ body: () throws -> Void) rethrows -> Int {
-        guard let slot = MappingGuard.claimSlot() else {
-            try body()
-            return 0
-        }
-        var page = UInt8(0)
-        return try withUnsafeBytes(of: &page) { raw in
-            try slot.protect(raw.baseAddress!, length: 1) { try withEverySlotTaken(body) + 1 }
-        }
-    }
-
     /// Whether a slot can be claimed now (it is released at once).
     private func canClaim() -> Bool {
         switch MappingGuard.claimSlot() {
@@ -82,7 +68,7 @@ import Testing
     @Test func mappingGuardSlotsRunOutAndComeBack() throws {
         // Claiming ends (claimSlot said nil) within the slot count, and
         // slots are free again once released.
-        let taken = withEverySlotTaken {}
+        let taken = withEveryMappingSlotTaken {}
         #expect(taken > 0 && taken <= MappingGuard.slotCount)
         #expect(canClaim())
     }
