@@ -24,9 +24,9 @@ enum MetadataWriter {
         w.key("line_end")
         w.int(m.lineEnd)
         w.key("tools")
-        stringArray(&w, m.tools)
+        w.strings(m.tools)
         w.key("mcp_servers")
-        stringArray(&w, m.mcpServers)
+        w.strings(m.mcpServers)
         w.key("num_tool_calls")
         w.int(m.numToolCalls)
         w.key("num_tool_errors")
@@ -46,11 +46,5 @@ enum MetadataWriter {
         guard let value else { return }
         w.key(key)
         w.string(value)
-    }
-
-    private static func stringArray(_ w: inout JSONWriter, _ values: [String]) {
-        w.beginArray()
-        for value in values { w.string(value) }
-        w.endArray()
     }
 }

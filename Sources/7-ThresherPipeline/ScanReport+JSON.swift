@@ -31,9 +31,9 @@ extension ScanReport {
         w.key("partial_lines"); w.int(c.partialLines)
         w.key("malformed"); w.int(c.malformedCount)
         w.key("malformed_samples")
-        Self.strings(&w, malformedSamples)
+        w.strings(malformedSamples)
         w.key("records")
-        Self.counts(&w, c.recordsByType.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) })
+        w.counts(c.recordsByType.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) })
         w.key("assistant_records_ignored"); w.int(c.ignoredSyntheticAssistant)
     }
 
@@ -41,46 +41,46 @@ extension ScanReport {
     private func writeTurns(_ w: inout JSONWriter) {
         let c = counters
         w.key("turns")
-        Self.counts(&w, [
+        w.counts([
             ("complete", c.turnsComplete), ("interrupted", c.turnsInterrupted), ("unanswered_call", c.turnsUnansweredCall),
             ("no_answer", c.turnsNoAnswer), ("pending", c.turnsPending),
         ])
         w.key("orphans")
-        Self.counts(&w, [("tool_result", c.orphanToolResults), ("assistant_record", c.orphanAssistantRecords)])
+        w.counts([("tool_result", c.orphanToolResults), ("assistant_record", c.orphanAssistantRecords)])
         w.key("sidechain_streams_dropped"); w.int(c.sidechainStreamsDropped)
         w.key("selected"); w.int(c.selected)
         w.key("filtered")
-        Self.counts(&w, ExampleFilters.Filter.allCases.map { ($0.rawValue, c.filtered[$0]) })
+        w.counts(ExampleFilters.Filter.allCases.map { ($0.rawValue, c.filtered[$0]) })
     }
 
     /// What was written: dedup, shards, redactions, signals, tallies.
     private func writeOutput(_ w: inout JSONWriter) {
         w.key("duplicates")
-        Self.counts(&w, [("this_run", duplicatesThisRun), ("earlier_runs", duplicatesEarlierRuns)])
+        w.counts([("this_run", duplicatesThisRun), ("earlier_runs", duplicatesEarlierRuns)])
         w.key("skipped_by_format"); w.int(skippedByFormat)
         w.key("examples_written"); w.int(examplesWritten)
         w.key("shards_written")
-        Self.strings(&w, shardsWritten)
+        w.strings(shardsWritten)
         w.key("examples_in_output"); w.int(examplesInOutput)
         w.key("redact"); w.string(redactionRules.description)
         w.key("redactions")
-        Self.counts(&w, RedactionRule.allCases.map { ($0.name, redactions[$0]) })
+        w.counts(RedactionRule.allCases.map { ($0.name, redactions[$0]) })
         w.key("written_per_feedback")
-        Self.counts(&w, ["positive", "neutral", "negative", "none"].map { ($0, writtenPerFeedback[$0] ?? 0) })
+        w.counts(["positive", "neutral", "negative", "none"].map { ($0, writtenPerFeedback[$0] ?? 0) })
         w.key("written_per_split")
-        Self.counts(&w, SplitName.allCases.compactMap { part in writtenPerSplit[part.rawValue].map { (part.rawValue, $0) } })
+        w.counts(SplitName.allCases.compactMap { part in writtenPerSplit[part.rawValue].map { (part.rawValue, $0) } })
         w.key("calls_per_mcp_server")
-        Self.counts(&w, callsPerServer)
+        w.counts(callsPerServer)
         w.key("calls_per_tool")
-        Self.counts(&w, callsPerTool)
+        w.counts(callsPerTool)
     }
 
     /// How the run went: problems, leftovers removed, time and memory.
     private func writeRun(_ w: inout JSONWriter) {
         w.key("problems")
-        Self.strings(&w, problems)
+        w.strings(problems)
         w.key("removed_leftovers")
-        Self.strings(&w, removedLeftovers)
+        w.strings(removedLeftovers)
         w.key("wall_seconds"); w.double((wallSeconds * 1000).rounded() / 1000)
         w.key("throughput_mb_per_s"); w.double((throughputMBps * 10).rounded() / 10)
         w.key("peak_memory_bytes"); w.int(peakMemoryBytes)
@@ -90,19 +90,5 @@ extension ScanReport {
             w.key(named: stage); w.double((seconds * 1000).rounded() / 1000)
         }
         w.endObject()
-    }
-
-    private static func counts(_ w: inout JSONWriter, _ pairs: [(String, Int)]) {
-        w.beginObject()
-        for (name, count) in pairs {
-            w.key(named: name); w.int(count)
-        }
-        w.endObject()
-    }
-
-    private static func strings(_ w: inout JSONWriter, _ values: [String]) {
-        w.beginArray()
-        for value in values { w.string(value) }
-        w.endArray()
     }
 }

@@ -13,13 +13,13 @@ extension DatasetStats {
         w.key("calls"); w.int(totalCalls)
         w.key("tool_errors"); w.int(totalErrors)
         w.key("estimated_tokens"); w.int(estimatedTokens)
-        w.key("per_split"); Self.counts(&w, perSplit)
-        w.key("per_feedback"); Self.counts(&w, perFeedback)
+        w.key("per_split"); w.counts(perSplit)
+        w.key("per_feedback"); w.counts(perFeedback)
         w.key("per_mcp_server"); Self.tallies(&w, perServer)
         w.key("per_tool"); Self.tallies(&w, perTool)
-        w.key("per_project"); Self.counts(&w, perProject)
-        w.key("per_model"); Self.counts(&w, perModel)
-        w.key("per_month"); Self.counts(&w, perMonth)
+        w.key("per_project"); w.counts(perProject)
+        w.key("per_model"); w.counts(perModel)
+        w.key("per_month"); w.counts(perMonth)
         w.key("bytes"); Self.distribution(&w, bytes)
         w.key("calls_per_example"); Self.distribution(&w, calls)
         w.key("messages_per_example"); Self.distribution(&w, messages)
@@ -32,14 +32,6 @@ extension DatasetStats {
         w.endObject()
         w.newline()
         return w.bytes
-    }
-
-    private static func counts(_ w: inout JSONWriter, _ pairs: [(String, Int)]) {
-        w.beginObject()
-        for (name, count) in pairs {
-            w.key(named: name); w.int(count)
-        }
-        w.endObject()
     }
 
     private static func tallies(_ w: inout JSONWriter, _ tallies: [Tally]) {
