@@ -37,7 +37,9 @@ public struct TurnAssembler {
 
     private var streams: [Stream] = []
     private var mainStream: Int?
-    private var streamOfUUID: [RecordID: Int] = [:]
+    /// Stream indexes as `Int32`: a big file's map holds one entry per
+    /// record, and a file has fewer than 2^31 streams (each needs a record).
+    private var streamOfUUID: [RecordID: Int32] = [:]
 
     private struct Stream {
         var isSidechain: Bool
@@ -107,13 +109,13 @@ public struct TurnAssembler {
                 streams.append(Stream(isSidechain: false))
             }
         } else if let parent = record.parentUuid, let parentStream = streamOfUUID[parent] {
-            stream = parentStream
+            stream = Int(parentStream)
         } else {
             stream = streams.count
             streams.append(Stream(isSidechain: true))
             if !configuration.includeSidechains { counters.sidechainStreamsDropped += 1 }
         }
-        if tracksParents { streamOfUUID[record.uuid] = stream }
+        if tracksParents { streamOfUUID[record.uuid] = Int32(truncatingIfNeeded: stream) }
         return stream
     }
 

@@ -16,7 +16,10 @@ final class FileScan: Sendable {
     let units: [WorkUnit]
     /// Hash of the file's first line, for the next run's identity check.
     let fingerprint: String
+    let streamsAssembly: Bool
     private let state: Mutex<Progress>
+    /// Phase 2 in progress; only the feeder (or the assembling worker) touches it.
+    let assembly = Mutex<FileAssembly?>(nil)
 
     /// The file as opened, once, before its first unit runs.
     struct Opening: Sendable {
@@ -28,25 +31,65 @@ final class FileScan: Sendable {
         var problem: String?
     }
 
+    /// Where a unit stands.
+    enum UnitState: Sendable {
+        case pending
+        /// Phase 1 done, its summary waiting to be fed.
+        case ready(UnitSummary)
+        case failed
+        /// Fed to the assembly (its summary freed).
+        case fed
+    }
+
+    /// What a worker does next for this file, after a unit or a feeding step.
+    enum Step: Equatable {
+        /// Nothing: another worker has the file's next step.
+        case wait
+        /// Feed the next unit (`feedNext`): this worker is the file's feeder.
+        case feed
+        /// Every unit is done (and fed): run `assemble`.
+        case assemble
+    }
+
     /// What the units have produced so far.
     struct Progress: Sendable {
         var opening = Opening()
-        /// Per unit, filled by phase 1; taken (and freed) by phase 2.
-        var summaries: [UnitSummary?]
+        var units: [UnitState]
         var problems: [String] = []
         /// End of the last complete line over all units read so far.
         var endOfLastLine: Int64
         var truncated = false
         var remainingUnits: Int
+        /// Streaming only: the next unit to feed, whether a worker is
+        /// feeding, and whether a failed unit ended the feeding.
+        var nextToFeed = 0
+        var feeding = false
+        var abandoned = false
+
+        /// Who moves the file on, decided under the lock so exactly one
+        /// worker feeds at a time and exactly one assembles.
+        mutating func step(streaming: Bool) -> Step {
+            if feeding { return .wait }
+            if streaming, !abandoned, nextToFeed < units.count, case .ready = units[nextToFeed] {
+                feeding = true
+                return .feed
+            }
+            return remainingUnits == 0 ? .assemble : .wait
+        }
     }
 
-    init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit]) {
+    /// `streamsAssembly`: feed phase 2 unit by unit as units finish in
+    /// order (a huge file: its summaries are never all held), rather than
+    /// all at once after the last.
+    init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit],
+         streamsAssembly: Bool = false) {
         self.file = file
         self.fingerprint = fingerprint
         self.start = start
         self.lineBase = lineBase
         self.units = units
-        state = Mutex(Progress(summaries: Array(repeating: nil, count: units.count), endOfLastLine: start,
+        self.streamsAssembly = streamsAssembly && units.count > 1
+        state = Mutex(Progress(units: Array(repeating: .pending, count: units.count), endOfLastLine: start,
                                remainingUnits: units.count))
     }
 
@@ -143,26 +186,59 @@ final class FileScan: Sendable {
         }
     }
 
-    /// Stores a unit's phase-1 output; returns true when it was the file's
-    /// last unit to finish.
-    func complete(_ unit: WorkUnit, summary: sending UnitSummary, read: LineReadResult) -> Bool {
+    /// Stores a unit's phase-1 output and says what the worker does next.
+    func complete(_ unit: WorkUnit, summary: sending UnitSummary, read: LineReadResult) -> Step {
         state.withLock { progress in
-            progress.summaries[unit.index] = summary
+            if !progress.abandoned { progress.units[unit.index] = .ready(summary) }
             progress.endOfLastLine = max(progress.endOfLastLine, read.endOfLastLine)
             progress.truncated = progress.truncated || read.truncated
             progress.remainingUnits -= 1
-            return progress.remainingUnits == 0
+            return progress.step(streaming: streamsAssembly)
         }
     }
 
-    /// Records a unit that could not be read; returns true when it was the
-    /// file's last unit to finish.
-    func fail(_ unit: WorkUnit, problem: String) -> Bool {
+    /// Records a unit that could not be read: no turn of the file is
+    /// trusted, so feeding stops and waiting summaries are freed.
+    func fail(_ unit: WorkUnit, problem: String) -> Step {
         state.withLock { progress in
             progress.problems.append(problem)
+            progress.units[unit.index] = .failed
             progress.remainingUnits -= 1
-            return progress.remainingUnits == 0
+            progress.abandoned = true
+            for index in progress.units.indices {
+                if case .ready = progress.units[index] { progress.units[index] = .fed }
+            }
+            return progress.step(streaming: streamsAssembly)
         }
+    }
+
+    /// Units fed so far (streaming): the scheduler keeps phase 1 of a huge
+    /// file at most a few units ahead of its feeding.
+    var fedUnits: Int { state.withLock { $0.nextToFeed } }
+
+    /// Feeds the next unit if it is ready (streaming), creating the
+    /// assembly on the first; says what to do next (`.feed`: call again).
+    func feedNext(configuration: ScanConfiguration) -> Step {
+        let (summary, step): (UnitSummary?, Step) = state.withLock { progress in
+            guard !progress.abandoned, progress.nextToFeed < units.count,
+                  case .ready(let summary) = progress.units[progress.nextToFeed] else {
+                progress.feeding = false
+                return (nil, progress.step(streaming: streamsAssembly))
+            }
+            progress.units[progress.nextToFeed] = .fed
+            progress.nextToFeed += 1
+            return (summary, .feed)
+        }
+        if let summary {
+            let fd = opening.fd
+            assembly.withLock { assembly in
+                if assembly == nil {
+                    assembly = FileAssembly(scan: self, fd: fd, configuration: configuration, facts: nil, huge: true)
+                }
+                assembly!.feed(summary)
+            }
+        }
+        return step
     }
 
     /// Whether any unit holds a sidechain record, and how many records all
@@ -171,7 +247,7 @@ final class FileScan: Sendable {
         state.withLock { progress in
             var sidechain = false
             var count = 0
-            for case let summary? in progress.summaries {
+            for case .ready(let summary) in progress.units {
                 sidechain = sidechain || summary.records.contains(where: \.isSidechain)
                 count += summary.records.count
             }
@@ -182,18 +258,18 @@ final class FileScan: Sendable {
     /// Takes unit `index`'s summary out, so it is freed once fed.
     func takeSummary(_ index: Int) -> UnitSummary? {
         state.withLock { progress in
-            defer { progress.summaries[index] = nil }
-            return progress.summaries[index]
+            guard case .ready(let summary) = progress.units[index] else { return nil }
+            progress.units[index] = .fed
+            return summary
         }
     }
 
-    /// What phase 2 starts from, once every unit is done. The summaries
-    /// stay behind: phase 2 takes them one by one (`takeSummary`), so each
-    /// is freed as soon as it is fed.
+    /// What phase 2 ends with, once every unit is done. Summaries not yet
+    /// fed stay behind: `assemble` takes them one by one (`takeSummary`),
+    /// so each is freed as soon as it is fed.
     struct Outcome {
         var opening: Opening
         var problems: [String]
-        var allUnitsRead: Bool
         var endOfLastLine: Int64
         var truncated: Bool
     }
@@ -201,7 +277,6 @@ final class FileScan: Sendable {
     var outcome: Outcome {
         state.withLock { progress in
             Outcome(opening: progress.opening, problems: progress.problems,
-                    allUnitsRead: progress.summaries.allSatisfy { $0 != nil },
                     endOfLastLine: progress.endOfLastLine, truncated: progress.truncated)
         }
     }

@@ -42,10 +42,11 @@ public struct ScanConfiguration: Sendable {
     /// Input bytes workers may run ahead of the file the writer waits for
     /// (bounds memory; that file's own bytes do not count).
     public var inFlightBudget: Int64 = 192 << 20
-    /// A file reading more input bytes than this holds its formatted
-    /// examples zstd-compressed until the writer takes them: what a huge
-    /// session file holds until its end is its examples.
-    public var compressHeldExamplesAbove: Int64 = 64 << 20
+    /// A file reading more input bytes than this is *huge*: its phase 2
+    /// is fed unit by unit as units finish (its summaries are never all
+    /// held) and it holds its formatted examples zstd-compressed until the
+    /// writer takes them (what it holds until its end is its examples).
+    public var hugeFileAbove: Int64 = 64 << 20
 
     /// Called on the writer thread after each file (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?

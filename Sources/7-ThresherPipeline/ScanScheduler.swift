@@ -30,6 +30,7 @@ final class ScanScheduler: Sendable {
     private let now: Double
     private let window: Int
     private let byteBudget: Int64
+    private var feedLag: Int { configuration.jobs * 2 + 2 }
     private let state: Monitor<Progress>
 
     /// What workers and the writer share.
@@ -52,7 +53,9 @@ final class ScanScheduler: Sendable {
         var units: [WorkUnit] = []
         for (index, task) in tasks.enumerated() {
             let planned = WorkUnit.plan(file: index, from: task.start, size: task.file.size, unitSize: configuration.unitSize)
-            scans.append(FileScan(file: task.file, start: task.start, lineBase: task.lineBase, fingerprint: task.fingerprint, units: planned))
+            let huge = task.file.size - task.start > configuration.hugeFileAbove
+            scans.append(FileScan(file: task.file, start: task.start, lineBase: task.lineBase, fingerprint: task.fingerprint,
+                                  units: planned, streamsAssembly: huge))
             units += planned
         }
         self.files = scans
@@ -106,8 +109,15 @@ final class ScanScheduler: Sendable {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
         while let unit = claimUnit() {
             let scan = files[unit.file]
-            let finishedFile = scanUnit(unit, of: scan, scanner: &scanner)
-            guard finishedFile else { continue }
+            var step = scanUnit(unit, of: scan, scanner: &scanner)
+            while step == .feed {
+                let (next, seconds) = timedBusy { scan.feedNext(configuration: configuration) }
+                step = next
+                state.withLock { $0.phaseSeconds.assemble += seconds }
+                // Workers may be waiting for this file's feeding to advance.
+                state.broadcast()
+            }
+            guard step == .assemble else { continue }
             let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
             state.withLock { progress in
                 progress.phaseSeconds.assemble += seconds
@@ -117,8 +127,8 @@ final class ScanScheduler: Sendable {
         }
     }
 
-    /// Phase 1 for one unit; true when it was its file's last.
-    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner) -> Bool {
+    /// Phase 1 for one unit; says what the worker does next for its file.
+    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner) -> FileScan.Step {
         guard scan.opening.fd >= 0 else { return scan.fail(unit, problem: "") }
         do {
             let ((summary, read), seconds) = try timedBusy {
@@ -171,7 +181,13 @@ final class ScanScheduler: Sendable {
     /// The bytes of the file the writer waits for are not counted: it is
     /// taken as soon as it is done, and a file larger than the budget would
     /// otherwise leave every other worker idle while one worker runs its phase 2.
+    ///
+    /// A file that streams its phase 2 is scanned at most `feedLag` units
+    /// ahead of its feeding, so its waiting summaries stay few however many
+    /// cores scan it.
     private func mayClaim(_ unit: WorkUnit, _ progress: Progress) -> Bool {
+        let scan = files[unit.file]
+        if scan.streamsAssembly, unit.index >= scan.fedUnits + feedLag { return false }
         if unit.file == progress.writerPosition { return true }
         let waitedFor = progress.writerPosition < progress.claimedBytes.count ? progress.claimedBytes[progress.writerPosition] : 0
         let ahead = progress.bytesInFlight - waitedFor

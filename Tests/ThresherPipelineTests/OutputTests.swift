@@ -148,9 +148,13 @@ import ThresherStore
             // Line ends found by a newline search before parsing.
             { $0.parsesLineEnds = false },
             { $0.parsesLineEnds = false; $0.chunkSize = 7; $0.unitSize = 700 },
-            // Examples held compressed until written, as a huge file's are.
-            { $0.compressHeldExamplesAbove = 0 },
-            { $0.compressHeldExamplesAbove = 0; $0.jobs = 3; $0.unitSize = 700 },
+            // Every file huge: examples held compressed until written and,
+            // with several units, phase 2 fed unit by unit as units finish
+            // (at one job, the feeding lag and the budget handed over at once).
+            { $0.hugeFileAbove = 0 },
+            { $0.hugeFileAbove = 0; $0.jobs = 3; $0.unitSize = 700 },
+            { $0.hugeFileAbove = 0; $0.jobs = 1; $0.unitSize = 300; $0.inFlightBudget = 1 },
+            { $0.hugeFileAbove = 0; $0.jobs = 4; $0.unitSize = 1; $0.chunkSize = 64 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
