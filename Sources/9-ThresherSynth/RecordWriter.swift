@@ -14,6 +14,8 @@ struct RecordWriter {
     /// Seconds since the archive's epoch, for timestamps.
     var clock: Int
     private var counter = 0
+    /// Pool indexes of code bodies this session returned lately.
+    private var recentCode: [Int] = []
 
     init(random: SplitMix64, pool: TextPool, sessionID: [UInt8], cwd: [UInt8], version: StaticString, clock: Int) {
         self.random = random
@@ -86,9 +88,15 @@ struct RecordWriter {
         lit("Z\"")
     }
 
-    /// A pooled text body, escaped; `code` picks source-like text.
+    /// A pooled text body, escaped; `code` picks source-like text. A
+    /// session keeps going back to the same few files and outputs, as real
+    /// ones do: 40% of code bodies repeat one of the session's own.
     mutating func body(code: Bool) -> [UInt8] {
-        code ? pool.code[random.below(pool.code.count)] : pool.prose[random.below(pool.prose.count)]
+        guard code else { return pool.prose[random.below(pool.prose.count)] }
+        if recentCode.count >= 4 && random.chance(0.4) { return pool.code[recentCode[random.below(recentCode.count)]] }
+        let index = random.below(pool.code.count)
+        if recentCode.count < 8 { recentCode.append(index) } else { recentCode[random.below(8)] = index }
+        return pool.code[index]
     }
 
     // MARK: - Records

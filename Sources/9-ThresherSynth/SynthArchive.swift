@@ -20,14 +20,30 @@ public enum SynthArchive {
         /// Share of turns that call at least one MCP tool.
         public var mcpShare: Double
         public var jobs: Int
+        public var shape: Shape
 
-        public init(output: String, size: Int64, seed: UInt64 = 1, mcpShare: Double = 0.3, jobs: Int = 1) {
+        public init(output: String, size: Int64, seed: UInt64 = 1, mcpShare: Double = 0.3, jobs: Int = 1,
+                    shape: Shape = .realistic) {
             self.output = output
             self.size = size
             self.seed = seed
             self.mcpShare = mcpShare
             self.jobs = jobs
+            self.shape = shape
         }
+    }
+
+    /// How the archive's bytes are spread over files.
+    public enum Shape: String, CaseIterable, Sendable {
+        /// Like real archives (docs/performance.md): ~1 000-2 500 files per
+        /// GB, median file ~150 KB, p90 1-4 MB, a few sessions of 50 MB or
+        /// more per GB.
+        case realistic
+        /// The first generator's: ~60 files per GB of 1-100 MB (heavy users'
+        /// long sessions only).
+        case fewLarge = "few-large"
+        /// ~25 000 files per GB of a few KB to 200 KB: per-file costs.
+        case manySmall = "many-small"
     }
 
     public struct Summary: Sendable {
@@ -55,7 +71,7 @@ public enum SynthArchive {
         try Directory.makeAll(configuration.output)
         let plans = plan(configuration)
         let projects = Dictionary(grouping: plans, by: \.project).sorted { $0.key < $1.key }
-        let pool = TextPool(seed: configuration.seed)
+        let pool = TextPool.shared(seed: configuration.seed)
         let results = ResultBox(count: projects.count)
         let jobs = max(1, configuration.jobs)
         // Projects in parallel; a project's sessions in order (resumes replay the previous one).
@@ -77,24 +93,60 @@ public enum SynthArchive {
         return summary
     }
 
-    /// Heavy-tailed session sizes spread over projects.
+    /// Session sizes for the shape, spread over projects.
     static func plan(_ configuration: Configuration) -> [SessionPlan] {
         var random = SplitMix64(seed: configuration.seed)
-        let count = Int(min(5000, max(6, configuration.size / (16 << 20))))
-        let weights = (1...count).map { pow(Double($0), -0.8) }
-        let total = weights.reduce(0, +)
-        var sizes = weights.map { Int(Double(configuration.size) * $0 / total) }
+        var sizes = sessionSizes(configuration, random: &random)
         sizes.shuffle(using: &random)
-        let projects = max(1, count / 12)
+        let projects = max(1, sizes.count / 12)
         return sizes.enumerated().map { index, size in
             // The first three sessions cover the three layouts, whatever the size.
             let roll = index < 3 ? [10, 30, 70][index] : random.below(100)
             return SessionPlan(
-                project: index % projects, size: max(size, 2048),
+                project: index % projects, size: max(size, index < 3 ? 1 << 20 : 2048),
                 layout: roll < 15 ? .inline : roll < 40 ? .flatAgents : .subagentFolder,
                 seed: random.next(), replay: index >= projects && (index % 7 == 3 || random.chance(0.15)),
                 partialTail: index % 10 == 1 || random.chance(0.1))
         }
+    }
+
+    /// Sizes summing to about `configuration.size`.
+    static func sessionSizes(_ configuration: Configuration, random: inout SplitMix64) -> [Int] {
+        let total = configuration.size
+        switch configuration.shape {
+        case .fewLarge:
+            let count = Int(min(5000, max(6, total / (16 << 20))))
+            let weights = (1...count).map { pow(Double($0), -0.8) }
+            let sum = weights.reduce(0, +)
+            return weights.map { Int(Double(total) * $0 / sum) }
+        case .realistic:
+            // A fifth of the bytes in sessions of 50-110 MB (scaled down
+            // for small archives), the rest log-normal around 70 KB (written files come out larger: a session is at least a turn).
+            var sizes: [Int] = []
+            var big = total / 5
+            let bigSize = total >= 512 << 20 ? 50_000_000 : Int(total / 10)
+            while big >= Int64(bigSize) {
+                let size = bigSize + random.below(max(1, bigSize * 6 / 5))
+                sizes.append(size)
+                big -= Int64(size)
+            }
+            return sizes + logNormalSizes(filling: total - Int64(sizes.reduce(0, +)), median: 70_000, sigma: 2.0,
+                                          range: 2_048...12_000_000, random: &random)
+        case .manySmall:
+            return logNormalSizes(filling: total, median: 30_000, sigma: 0.8, range: 2_048...200_000, random: &random)
+        }
+    }
+
+    private static func logNormalSizes(filling total: Int64, median: Double, sigma: Double, range: ClosedRange<Int>,
+                                       random: inout SplitMix64) -> [Int] {
+        var sizes: [Int] = []
+        var left = total
+        while left > Int64(range.lowerBound) {
+            let size = min(Int(left), random.logNormal(median: median, sigma: sigma, range: range))
+            sizes.append(size)
+            left -= Int64(size)
+        }
+        return sizes
     }
 
     /// Each project's outcome, set by the worker that wrote it.
@@ -110,7 +162,11 @@ public enum SynthArchive {
         try Directory.make(folder)
         var summary = Summary()
         var previousTurns: [UInt8] = []
-        for plan in sessions {
+        // A session is at least a turn, and a resumed one replays earlier
+        // turns: small planned sizes overshoot, so a project stops once it
+        // holds its planned bytes (the archive stays near --size).
+        let planned = sessions.reduce(0) { $0 + $1.size }
+        for plan in sessions where summary.bytes < Int64(planned) {
             var random = SplitMix64(seed: plan.seed)
             let sessionID = RecordWriterSeed.uuid(&random)
             let name = String(decoding: sessionID, as: UTF8.self)

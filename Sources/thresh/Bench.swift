@@ -24,6 +24,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Generate a synthetic archive of this size to scan instead (e.g. 2GiB).")
     var synth: String?
 
+    @Option(help: "Shape of the --synth archive: realistic, few-large or many-small.")
+    var shape: SynthArchive.Shape = .realistic
+
     @Option(help: "Seed for --synth.")
     var seed: UInt64 = 1
 
@@ -78,7 +81,7 @@ struct Bench: ParsableCommand {
         let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
 
         let summary = BenchSummary(
-            archive: root ?? (synth.map { "synthetic \($0), seed \(seed)" } ?? archive),
+            archive: root ?? (synth.map { "synthetic \($0), \(shape.rawValue), seed \(seed)" } ?? archive),
             synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
             floor: rounds.floor, ceiling: rounds.ceiling, python: python, idsMatch: pythonIDs.map { $0 == threshIDs },
             threshIDCount: threshIDs.count, pythonIDCount: pythonIDs?.count)
@@ -94,7 +97,8 @@ struct Bench: ParsableCommand {
         if let synth {
             archive = scratch + "/archive"
             log("generating a \(synth) synthetic archive (seed \(seed))…")
-            let summary = try SynthArchive.generate(.init(output: archive, size: ByteSize.parse(synth)!, seed: seed, jobs: ScanConfiguration.availableCores))
+            let summary = try SynthArchive.generate(.init(output: archive, size: ByteSize.parse(synth)!, seed: seed,
+                                                          jobs: ScanConfiguration.availableCores, shape: shape))
             synthSeconds = summary.seconds
         }
         guard FileManager.default.fileExists(atPath: archive) else { throw RunFailed(description: "\(archive) does not exist") }

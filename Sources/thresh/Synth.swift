@@ -5,6 +5,8 @@ import ThresherPipeline
 import ThresherSynth
 import ThresherTools
 
+extension SynthArchive.Shape: ExpressibleByArgument {}
+
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deterministic synthetic session archive (for benchmarks).")
@@ -24,6 +26,9 @@ struct Synth: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ScanConfiguration.availableCores
 
+    @Option(help: "How bytes spread over files: realistic (like real archives), few-large (~60 files per GB), many-small (~25 000 per GB).")
+    var shape: SynthArchive.Shape = .realistic
+
     @Option(help: "Write the secrets planted in the archive to FILE, one JSON string per line.")
     var secrets: String?
 
@@ -36,7 +41,7 @@ struct Synth: ParsableCommand {
 
     func run() throws {
         let configuration = SynthArchive.Configuration(
-            output: output, size: ByteSize.parse(size)!, seed: seed, mcpShare: mcpShare, jobs: jobs)
+            output: output, size: ByteSize.parse(size)!, seed: seed, mcpShare: mcpShare, jobs: jobs, shape: shape)
         let summary: SynthArchive.Summary
         do {
             summary = try SynthArchive.generate(configuration)
