@@ -2,10 +2,12 @@ import Foundation
 import Synchronization
 import ThresherSystem
 
-/// `thresh synth`: a deterministic synthetic `projects/` tree shaped like a
-/// heavy user's archive, for benchmarks and soak tests.
+/// `thresh synth`: a deterministic synthetic `projects/` tree shaped like
+/// real archives (or, by `Shape`, like the extremes), for benchmarks and
+/// soak tests.
 ///
-/// Session sizes are heavy-tailed (a few of several hundred MB at 8 GiB),
+/// Session sizes are heavy-tailed (realistic: a fifth of the bytes in
+/// sessions of 50-110 MB, the rest log-normal around 70-160 KB),
 /// assistant turns are written one content block per line with a shared
 /// `message.id`, tool results carry most bytes and are repeated in
 /// `toolUseResult`, and the archive holds all three subagent layouts,
