@@ -54,7 +54,7 @@ public struct ScanPipeline {
             try Self.timed(adding: &writeTime) { try writer.finish(report: &report) }
         }
         report.wallSeconds = Self.seconds(clock.now - started)
-        report.peakMemoryBytes = Self.peakMemory()
+        (report.peakMemoryBytes, report.cpuSeconds) = Self.resourceUsage()
         let commitStarted = clock.now
         try folder.commit(shards: written.shards, records: written.records, keys: writer.newKeys, states: writer.states,
                           run: runEntry(report))
@@ -133,9 +133,11 @@ public struct ScanPipeline {
     }
 
     /// Peak resident set size (`getrusage`), in bytes.
-    static func peakMemory() -> Int {
+    /// Peak RSS in bytes and CPU seconds (user + system) so far.
+    static func resourceUsage() -> (peakMemory: Int, cpuSeconds: Double) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss * 1024
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return (usage.ru_maxrss * 1024, seconds(usage.ru_utime) + seconds(usage.ru_stime))
     }
 }

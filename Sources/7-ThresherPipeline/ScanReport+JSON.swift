@@ -84,6 +84,7 @@ extension ScanReport {
         w.key("wall_seconds"); w.double((wallSeconds * 1000).rounded() / 1000)
         w.key("throughput_mb_per_s"); w.double((throughputMBps * 10).rounded() / 10)
         w.key("peak_memory_bytes"); w.int(peakMemoryBytes)
+        w.key("cpu_seconds"); w.double((cpuSeconds * 1000).rounded() / 1000)
         w.key("stage_seconds")
         w.beginObject()
         for (stage, seconds) in stageSeconds {

@@ -38,6 +38,9 @@ public struct ScanReport: Sendable {
     public var startedAt = ""
     public var wallSeconds = 0.0
     public var peakMemoryBytes = 0
+    /// User + system CPU seconds of the process up to the commit: over
+    /// `wallSeconds`, how many cores the run kept busy.
+    public var cpuSeconds = 0.0
     /// Seconds per stage. `scan` (phase 1) and `assemble` (phase 2) are
     /// summed over worker threads; `discover`, `write` (dedup, compression,
     /// shard files, on the writer thread) and `commit` are wall time.

@@ -30,18 +30,19 @@ struct BenchSummary {
     }
 
     func markdownTable() -> String {
-        var lines = ["| configuration | median s | MB/s | lines/s | examples/s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+        var lines = ["| configuration | median s | MB/s | cores busy | lines/s | examples/s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|"]
         for result in results {
             let m = result.median
-            lines.append(String(format: "| %@ | %.3f | %.0f | %.0f | %.0f | %.0f |", result.name, m.wallSeconds,
-                                result.megabytesPerSecond, m.lines / m.wallSeconds, m.examples / m.wallSeconds, m.peakMemory / 1e6))
+            lines.append(String(format: "| %@ | %.3f | %.0f | %.2f | %.0f | %.0f | %.0f |", result.name, m.wallSeconds,
+                                result.megabytesPerSecond, m.coresBusy, m.lines / m.wallSeconds, m.examples / m.wallSeconds,
+                                m.peakMemory / 1e6))
         }
-        lines.append(String(format: "| floor: read + memchr, %d threads | %.3f | %.0f | %.0f | | |", cores, floorMedian.seconds, floorMBps,
+        lines.append(String(format: "| floor: read + memchr, %d threads | %.3f | %.0f | | %.0f | | |", cores, floorMedian.seconds, floorMBps,
                             Double(floorMedian.lines) / floorMedian.seconds))
-        lines.append(String(format: "| parse ceiling: line reader + tokenizer only, %d threads | %.3f | %.0f | %.0f | | |", cores, ceilingMedian.seconds,
+        lines.append(String(format: "| parse ceiling: line reader + tokenizer only, %d threads | %.3f | %.0f | | %.0f | | |", cores, ceilingMedian.seconds,
                             ceilingMBps, Double(ceilingMedian.lines) / ceilingMedian.seconds))
         if let python, let pythonMBps {
-            lines.append(String(format: "| Python + orjson baseline, %d processes | %.3f | %.0f | | %.0f | |", cores, python.seconds, pythonMBps,
+            lines.append(String(format: "| Python + orjson baseline, %d processes | %.3f | %.0f | | | %.0f | |", cores, python.seconds, pythonMBps,
                                 Double(python.examples) / python.seconds))
         }
         return lines.joined(separator: "\n")
@@ -142,6 +143,7 @@ struct BenchSummary {
             w.key("lines_per_s"); w.double(m.lines / m.wallSeconds)
             w.key("examples_per_s"); w.double(m.examples / m.wallSeconds)
             w.key("peak_rss_bytes"); w.int(Int(m.peakMemory))
+            w.key("cores_busy"); w.double(m.coresBusy)
             w.key("stage_seconds")
             w.beginObject()
             for (stage, seconds) in m.stages { w.key(named: stage); w.double(seconds) }

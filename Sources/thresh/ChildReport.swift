@@ -9,6 +9,9 @@ struct ChildReport {
     var malformed: Double
     var examples: Double
     var peakMemory: Double
+    var cpuSeconds: Double
+    /// CPU time over wall time: how many cores the scan kept busy.
+    var coresBusy: Double { wallSeconds > 0 ? cpuSeconds / wallSeconds : 0 }
     var stages: [(String, Double)]
 
     /// The numeric members of a JSON object.
@@ -49,6 +52,7 @@ struct ChildReport {
         malformed = number("malformed")
         examples = number("examples_written")
         peakMemory = number("peak_memory_bytes")
+        cpuSeconds = number("cpu_seconds")
         stages = values.stages
     }
 }

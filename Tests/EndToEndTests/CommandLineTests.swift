@@ -95,6 +95,12 @@ import ThresherTools
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
         let configurations = json?["configurations"] as? [[String: Any]]
         #expect(configurations?.count == 2)  // the main run and --no-redact
+        // Cores busy: the child scans' CPU time over their wall time.
+        #expect(markdown.contains("| cores busy |"))
+        for configuration in configurations ?? [] {
+            let busy = configuration["cores_busy"] as? Double ?? 0
+            #expect(busy > 0.05 && busy < 64, "\(busy)")
+        }
         #expect(json?["runs"] as? Int == 2)
         #expect(markdown.contains("parse ceiling / thresh"))
         #expect(markdown.contains("redaction cost"))
