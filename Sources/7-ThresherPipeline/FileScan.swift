@@ -213,8 +213,10 @@ final class FileScan: Sendable {
     }
 
     /// Units fed so far (streaming): the scheduler keeps phase 1 of a huge
-    /// file at most a few units ahead of its feeding.
-    var fedUnits: Int { state.withLock { $0.nextToFeed } }
+    /// file at most a few units ahead of its feeding. After a failure
+    /// nothing is fed any more, so every unit counts as fed: the rest must
+    /// still be claimed (and skipped), or the scan would wait forever.
+    var fedUnits: Int { state.withLock { $0.abandoned ? units.count : $0.nextToFeed } }
 
     /// Feeds the next unit if it is ready (streaming), creating the
     /// assembly on the first; says what to do next (`.feed`: call again).

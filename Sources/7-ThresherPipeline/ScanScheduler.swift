@@ -110,6 +110,8 @@ final class ScanScheduler: Sendable {
         while let unit = claimUnit() {
             let scan = files[unit.file]
             var step = scanUnit(unit, of: scan, scanner: &scanner)
+            // A unit finished or failed may let a waiting worker claim the file's next.
+            if scan.streamsAssembly { state.broadcast() }
             while step == .feed {
                 let (next, seconds) = timedBusy { scan.feedNext(configuration: configuration) }
                 step = next
