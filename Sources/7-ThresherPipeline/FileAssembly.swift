@@ -9,24 +9,24 @@ struct FileAssembly {
     private var assembler: TurnAssembler
     private let preparer: ExamplePreparer
     /// Lines of the units fed so far (plus those before the reading's start).
-    private(set) var lineBase: Int
+    private var lineBase: Int
     /// The fed units' counters (the assembler keeps its own).
     private var unitCounters = ExtractCounters()
     /// What stopped the feeding (a span that no longer reads), if anything.
-    private(set) var failure: String?
+    private var failure: String?
 
     /// `facts`: whether any unit holds a sidechain record and how many
     /// records all hold, when known before the first unit is fed (they size
     /// the assembler's uuid map, or spare it).
     init(scan: FileScan, fd: Int32, configuration: ScanConfiguration,
-         facts: (hasSidechainRecords: Bool, recordCount: Int)?, huge: Bool) {
+         facts: (hasSidechainRecords: Bool, recordCount: Int)?) {
         assembler = TurnAssembler(
             configuration: TurnAssembler.Configuration(
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: scan.file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: fd, path: scan.file.path)),
             hasSidechainRecords: facts?.hasSidechainRecords ?? true, recordCount: facts?.recordCount ?? 0)
-        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, compressHeld: huge)
+        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, compressHeld: scan.isHuge)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         self.preparer = preparer
         lineBase = scan.lineBase

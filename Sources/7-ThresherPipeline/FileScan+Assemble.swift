@@ -38,12 +38,11 @@ extension FileScan {
     /// and ends the assembly; returns what went wrong, if anything.
     private func finishAssembly(into result: inout FileResult, progress: Outcome, configuration: ScanConfiguration,
                                 now: Double) -> String? {
-        let huge = progress.opening.limit - start > configuration.hugeFileAbove
         let facts = streamsAssembly ? nil : recordFacts()
         let settled = configuration.settle <= 0 || now - file.modificationTime >= configuration.settle
         return assembly.withLock { assembly in
             var current = assembly ?? FileAssembly(scan: self, fd: progress.opening.fd, configuration: configuration,
-                                                   facts: facts, huge: huge)
+                                                   facts: facts)
             assembly = nil
             for index in units.indices {
                 // Each unit's summary goes as soon as it is fed: a big

@@ -16,6 +16,11 @@ final class FileScan: Sendable {
     let units: [WorkUnit]
     /// Hash of the file's first line, for the next run's identity check.
     let fingerprint: String
+    /// More than `ScanConfiguration.hugeFileAbove` bytes to read: the file
+    /// holds its examples compressed and, with several units, streams.
+    let isHuge: Bool
+    /// Phase 2 is fed unit by unit as units finish in order (a huge file:
+    /// its summaries are never all held), rather than all at once after the last.
     let streamsAssembly: Bool
     private let state: Mutex<Progress>
     /// Phase 2 in progress; only the feeder (or the assembling worker) touches it.
@@ -78,17 +83,15 @@ final class FileScan: Sendable {
         }
     }
 
-    /// `streamsAssembly`: feed phase 2 unit by unit as units finish in
-    /// order (a huge file: its summaries are never all held), rather than
-    /// all at once after the last.
     init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit],
-         streamsAssembly: Bool = false) {
+         huge: Bool = false) {
         self.file = file
         self.fingerprint = fingerprint
         self.start = start
         self.lineBase = lineBase
         self.units = units
-        self.streamsAssembly = streamsAssembly && units.count > 1
+        isHuge = huge
+        streamsAssembly = huge && units.count > 1
         state = Mutex(Progress(units: Array(repeating: .pending, count: units.count), endOfLastLine: start,
                                remainingUnits: units.count))
     }
@@ -235,7 +238,7 @@ final class FileScan: Sendable {
             let fd = opening.fd
             assembly.withLock { assembly in
                 if assembly == nil {
-                    assembly = FileAssembly(scan: self, fd: fd, configuration: configuration, facts: nil, huge: true)
+                    assembly = FileAssembly(scan: self, fd: fd, configuration: configuration, facts: nil)
                 }
                 assembly!.feed(summary)
             }

@@ -55,7 +55,7 @@ final class ScanScheduler: Sendable {
             let planned = WorkUnit.plan(file: index, from: task.start, size: task.file.size, unitSize: configuration.unitSize)
             let huge = task.file.size - task.start > configuration.hugeFileAbove
             scans.append(FileScan(file: task.file, start: task.start, lineBase: task.lineBase, fingerprint: task.fingerprint,
-                                  units: planned, streamsAssembly: huge))
+                                  units: planned, huge: huge))
             units += planned
         }
         self.files = scans

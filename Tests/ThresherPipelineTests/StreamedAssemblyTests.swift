@@ -17,7 +17,7 @@ import Testing
         let path = dir.write("s.jsonl", t.contents)
         let file = try FileChangeTests.discovered(path)
         let configuration = FileChangeTests.settledConfiguration()
-        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: unitSize), streamsAssembly: streams)
+        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: unitSize), huge: streams)
         scan.open(configuration: configuration)
         var scanner = RecordScanner()
         let phaseOne = try scan.units.map { unit in
