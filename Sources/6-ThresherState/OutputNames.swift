@@ -26,9 +26,13 @@ public enum OutputNames {
     public static let splitFolders: Set<String> = ["train", "val", "test"]
 
     /// What `state/` may hold: the lock, the key log, cursor files, the
-    /// records folder, and temporary files of an atomic write.
+    /// records folder, temporary files of an atomic write, and the scratch
+    /// file a huge transcript's examples wait in (`spill-XXXXXX.tmp`, only
+    /// where the file system cannot make it nameless, and a killed run can
+    /// leave it behind).
     public static func isStateFile(_ name: String) -> Bool {
         if ["lock", KeyLog.fileName, "model"].contains(name) { return true }
+        if name.hasPrefix("spill-"), name.hasSuffix(".tmp"), name.utf8.count == 16 { return true }
         let base = name.hasSuffix(".tmp") ? String(name.dropLast(4)) : name
         return base.hasPrefix("files-") && base.hasSuffix(".json") && base.dropFirst(6).dropLast(5).allSatisfy(\.isNumber)
     }

@@ -14,13 +14,13 @@ final class ExamplePreparer {
     private(set) var skipped = 0
     private var writer = JSONWriter(capacity: 1 << 16)
     private let hasher = DedupKey.Hasher()
-    /// For a huge file: each example's line and record held as zstd frames.
-    private let holder: Compressor?
+    /// For a huge file: where each example's line and record wait.
+    let spill: ExampleSpill?
 
-    init(format: OutputFormat, split: DatasetSplit?, compressHeld: Bool = false) {
+    init(format: OutputFormat, split: DatasetSplit?, spill: ExampleSpill? = nil) {
         self.format = format
         self.split = split
-        holder = compressHeld ? try? Compressor(.zstd, level: 1) : nil
+        self.spill = spill
     }
 
     func add(_ example: Example, redactions: RedactionCounts) {
@@ -28,10 +28,10 @@ final class ExamplePreparer {
             skipped += 1
             return
         }
-        if let holder, let line = Self.frame(ready.line, holder), let record = Self.frame(ready.record, holder) {
-            ready.line = line
-            ready.record = record
-            ready.isCompressed = true
+        if let spill {
+            ready.spilled = spill.append(line: ready.line, record: ready.record)
+            ready.line = []
+            ready.record = []
         }
         prepared.append(ready)
     }
@@ -65,15 +65,5 @@ final class ExamplePreparer {
         return PreparedExample(key: key, line: writer.bytes, record: record, callNames: names,
                                lineStart: example.metadata.lineStart, redactions: redactions,
                                feedback: example.metadata.feedback, split: example.metadata.split)
-    }
-
-    /// One zstd frame of `bytes`, at its exact size (the compressor's own
-    /// output buffer is large and reused).
-    private static func frame(_ bytes: [UInt8], _ compressor: Compressor) -> [UInt8]? {
-        guard let output = try? bytes.withUnsafeBytes({ try compressor.compress($0, final: true) }) else { return nil }
-        return [UInt8](unsafeUninitializedCapacity: output.count) { buffer, count in
-            _ = buffer.initialize(from: output)
-            count = output.count
-        }
     }
 }

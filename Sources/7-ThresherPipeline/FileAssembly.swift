@@ -26,7 +26,10 @@ struct FileAssembly {
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: scan.file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: fd, path: scan.file.path)),
             hasSidechainRecords: facts?.hasSidechainRecords ?? true, recordCount: facts?.recordCount ?? 0)
-        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, compressHeld: scan.isHuge)
+        // A huge file's examples wait on disk; where no scratch file can be
+        // made, in memory.
+        let spill = scan.isHuge ? scan.spillDirectory.flatMap { try? ExampleSpill(in: $0) } : nil
+        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, spill: spill)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         self.preparer = preparer
         lineBase = scan.lineBase
@@ -67,6 +70,10 @@ struct FileAssembly {
             }
         } catch {
             return "\(error)"
+        }
+        if let spill = preparer.spill {
+            spill.flush()
+            if let failure = spill.failure { return "cannot hold its examples: \(failure)" }
         }
         result.examples = preparer.prepared.sorted { $0.lineStart < $1.lineStart }
         result.skippedByFormat = preparer.skipped

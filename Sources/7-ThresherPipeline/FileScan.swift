@@ -17,11 +17,14 @@ final class FileScan: Sendable {
     /// Hash of the file's first line, for the next run's identity check.
     let fingerprint: String
     /// More than `ScanConfiguration.hugeFileAbove` bytes to read: the file
-    /// holds its examples compressed and, with several units, streams.
+    /// holds its examples on disk and, with several units, streams.
     let isHuge: Bool
     /// Phase 2 is fed unit by unit as units finish in order (a huge file:
     /// its summaries are never all held), rather than all at once after the last.
     let streamsAssembly: Bool
+    /// Where a huge file's examples wait for its end (OUT's state folder);
+    /// nil: in memory.
+    let spillDirectory: String?
     private let state: Mutex<Progress>
     /// Phase 2 in progress; only the feeder (or the assembling worker) touches it.
     let assembly = Mutex<FileAssembly?>(nil)
@@ -84,8 +87,9 @@ final class FileScan: Sendable {
     }
 
     init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit],
-         huge: Bool = false) {
+         huge: Bool = false, spillDirectory: String? = nil) {
         self.file = file
+        self.spillDirectory = spillDirectory
         self.fingerprint = fingerprint
         self.start = start
         self.lineBase = lineBase

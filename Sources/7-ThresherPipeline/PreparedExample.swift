@@ -1,19 +1,20 @@
 import ThresherExtract
 import ThresherFormats
 import ThresherStore
+import ThresherSystem
 
 /// An example ready for the writer: its dedup key and its formatted line,
 /// both made by the worker that assembled the file.
 public struct PreparedExample: Sendable {
     public var key: DedupKey
-    /// One JSON line in the run's format, newline included (a zstd frame
-    /// of it when `isCompressed`).
+    /// One JSON line in the run's format, newline included (empty when
+    /// `spilled`).
     public var line: [UInt8]
     /// The lossless record of the example (`ExampleRecord`), for export
-    /// (a zstd frame of it when `isCompressed`).
+    /// (empty when `spilled`).
     public var record: [UInt8]
-    /// Held compressed: the example of a huge file (`ExamplePreparer`).
-    public var isCompressed = false
+    /// Where line and record wait on disk: an example of a huge file.
+    var spilled: SpilledExample?
     /// The names of its calls, in order, for the report's tallies.
     public var callNames: [String]
     /// The prompt's line: examples of a file are written in this order.
@@ -26,8 +27,8 @@ public struct PreparedExample: Sendable {
 
 extension PreparedExample {
     /// The line and record as the shards take them.
-    func plain() throws -> (line: [UInt8], record: [UInt8]) {
-        guard isCompressed else { return (line, record) }
-        return (try Decompressor.decompress(line, .zstd), try Decompressor.decompress(record, .zstd))
+    func plain() throws(SystemError) -> (line: [UInt8], record: [UInt8]) {
+        guard let spilled else { return (line, record) }
+        return try spilled.read()
     }
 }

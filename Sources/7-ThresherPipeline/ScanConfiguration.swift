@@ -44,8 +44,8 @@ public struct ScanConfiguration: Sendable {
     public var inFlightBudget: Int64 = 192 << 20
     /// A file reading more input bytes than this is *huge*: its phase 2
     /// is fed unit by unit as units finish (its summaries are never all
-    /// held) and it holds its formatted examples zstd-compressed until the
-    /// writer takes them (what it holds until its end is its examples).
+    /// held) and its formatted examples wait in an unnamed scratch file in
+    /// OUT/state until the writer takes them, not in memory.
     public var hugeFileAbove: Int64 = 64 << 20
 
     /// Called on the writer thread after each file (for a progress display).

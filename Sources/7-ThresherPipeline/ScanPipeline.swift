@@ -44,7 +44,8 @@ public struct ScanPipeline {
         report.filesRestarted = plan.restarted
 
         let writer = ResultWriter(folder: folder, configuration: configuration, carried: plan.carried)
-        let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now)
+        let scheduler = ScanScheduler(tasks: plan.tasks, configuration: configuration, now: now,
+                                      spillDirectory: folder.statePath)
         scheduler.startWorkers()
         // On any early exit (a write error) the workers must not wait for us.
         defer { scheduler.cancel() }

@@ -46,7 +46,8 @@ final class ScanScheduler: Sendable {
         var phaseSeconds = (scan: 0.0, assemble: 0.0)
     }
 
-    init(tasks: [ScanTask], configuration: ScanConfiguration, now: Double) {
+    /// `spillDirectory`: where huge files' examples wait (`FileScan`).
+    init(tasks: [ScanTask], configuration: ScanConfiguration, now: Double, spillDirectory: String? = nil) {
         self.configuration = configuration
         self.now = now
         var scans: [FileScan] = []
@@ -55,7 +56,7 @@ final class ScanScheduler: Sendable {
             let planned = WorkUnit.plan(file: index, from: task.start, size: task.file.size, unitSize: configuration.unitSize)
             let huge = task.file.size - task.start > configuration.hugeFileAbove
             scans.append(FileScan(file: task.file, start: task.start, lineBase: task.lineBase, fingerprint: task.fingerprint,
-                                  units: planned, huge: huge))
+                                  units: planned, huge: huge, spillDirectory: spillDirectory))
             units += planned
         }
         self.files = scans

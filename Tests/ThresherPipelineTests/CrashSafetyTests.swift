@@ -54,6 +54,39 @@ import ThresherScan
         try? FileManager.default.removeItem(atPath: dir.path + "-clean")
     }
 
+    /// A huge file's examples wait in a nameless scratch file in OUT/state:
+    /// nothing of it is left once the run ends, and a write to it that fails
+    /// fails that file (reported, its cursor not moved, nothing of it
+    /// written), not the run; the next run reads it again.
+    @Test(.serialized) func aHugeFilesScratchFileLeavesNothingAndItsWriteErrorFailsOnlyThatFile() throws {
+        let dir = Self.archive()
+        let clean = try rescan(dir) { $0.output = dir.path + "-clean" }
+        defer { try? FileManager.default.removeItem(atPath: dir.path + "-clean") }
+        let huge = try rescan(dir) { $0.output = dir.path + "-huge"; $0.hugeFileAbove = 0; $0.unitSize = 5_000 }
+        defer { try? FileManager.default.removeItem(atPath: dir.path + "-huge") }
+        #expect(try Self.ids(huge.out) == (try Self.ids(clean.out)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: huge.out + "/state").sorted() == ["files-1.json", "keys.bin", "lock", "model"])
+
+        let out = dir.path + "-out"
+        var failures = 0
+        FileDescriptor.injectedWriteError = { path in
+            guard path == out + "/state/(temporary file)" else { return nil }
+            failures += 1
+            // The second huge file's scratch file only.
+            return failures == 2 ? ENOSPC : nil
+        }
+        defer { FileDescriptor.injectedWriteError = nil }
+        let failed = try rescan(dir) { $0.hugeFileAbove = 0; $0.unitSize = 5_000; $0.jobs = 1 }
+        FileDescriptor.injectedWriteError = nil
+        #expect(failed.report.problems.count == 1)
+        #expect(failed.report.problems.first?.contains("s1.jsonl: cannot hold its examples") == true)
+        #expect(failed.report.problems.first?.contains("No space left on device") == true)
+        #expect(failed.examples.count == clean.examples.count - 40)
+        let again = try rescan(dir)
+        #expect(again.report.filesRead == 1)
+        #expect(try Self.ids(again.out).sorted() == (try Self.ids(clean.out)).sorted())
+    }
+
     /// SIGKILL at random moments while the archive grows; resume each time.
     @Test func killedRunsLoseAndRepeatNothing() throws {
         let final = Self.archive(turns: 120)

@@ -19,6 +19,19 @@ import Testing
         #expect(try descriptor.readToEnd(path: path).count == 200)
     }
 
+    @Test func anUnnamedFileReadsBackWhatWasWrittenAndLeavesNoName() throws {
+        let dir = TemporaryDirectory()
+        let file = try UnnamedFile(in: dir.path)
+        try [UInt8]("world".utf8).withUnsafeBytes { try file.write($0, at: 6) }
+        try [UInt8]("hello ".utf8).withUnsafeBytes { try file.write($0, at: 0) }
+        #expect(String(decoding: try file.read(count: 11, at: 0), as: UTF8.self) == "hello world")
+        #expect(try file.read(count: 3, at: 6) == Array("wor".utf8))
+        // Past its end is an error, not a short read.
+        #expect(throws: SystemError.self) { try file.read(count: 6, at: 6) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        #expect(throws: SystemError.self) { try UnnamedFile(in: dir.path + "/missing") }
+    }
+
     @Test func aFailedOpenNamesTheOperationAndThePath() {
         do {
             _ = try FileDescriptor.openForReading("/nonexistent/thresh")
