@@ -3,7 +3,9 @@
   DIR/big       a 100 MB tool result in a selected MCP turn
   DIR/brackets  50 MB of `[` (rejected at depth 512)
   DIR/partial   a 1 GiB partial last line (no newline yet)
-  DIR/dense     a 98 MB progress record of 3 million small objects"""
+  DIR/dense     a 98 MB progress record of 3 million small objects
+  DIR/unselected a 500 MB tool result of a Bash call (never decoded)
+  DIR/malformed a 300 MB line missing its closing brace"""
 import json, os, sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/mem"
@@ -31,3 +33,17 @@ with open(f"{out}/partial/s.jsonl", "w") as f:
         f.write("y" * (1 << 24))
 with open(f"{out}/dense/s.jsonl", "w") as f:
     f.write(json.dumps(base("progress", "p1", None, data={"items": [{"k": i, "v": "abcdefgh"} for i in range(3_000_000)]})) + "\n")
+# Lines that must not be held whole: a 500 MB tool result of a turn that is
+# not selected (a Bash call), and a 300 MB line that turns out malformed at
+# its end.
+os.makedirs(f"{out}/unselected", exist_ok=True)
+with open(f"{out}/unselected/s.jsonl", "w") as f:
+    bash = json.loads(json.dumps(turn))
+    bash[1]["message"]["content"][0]["name"] = "Bash"
+    bash[2]["message"]["content"][0]["content"] = "x" * 500_000_000
+    for record in bash:
+        f.write(json.dumps(record) + "\n")
+os.makedirs(f"{out}/malformed", exist_ok=True)
+with open(f"{out}/malformed/s.jsonl", "w") as f:
+    f.write(json.dumps(turn[0]) + "\n")
+    f.write('{"type":"user","message":{"role":"user","content":"' + "z" * 300_000_000 + '"}\n')

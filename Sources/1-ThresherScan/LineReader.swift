@@ -13,13 +13,22 @@ public struct LineReader: Sendable {
     /// chunk boundaries everywhere.
     public var chunkSize: Int
 
+    /// A line longer than this (read method) is mapped and handed over in
+    /// place, its pages given back behind the parser (`LongLineMappings`),
+    /// rather than read into a buffer of its size: a line of any length
+    /// that no example keeps costs a few MB.
+    public var mapLinesAbove: Int64
+
     /// 1 MiB: larger buffers and windows measured no faster (docs/performance.md).
     public static let defaultChunkSize = 1 << 20
+    public static let defaultMapLinesAbove: Int64 = 16 << 20
 
-    public init(method: ReadMethod, chunkSize: Int = LineReader.defaultChunkSize) {
+    public init(method: ReadMethod, chunkSize: Int = LineReader.defaultChunkSize,
+                mapLinesAbove: Int64 = LineReader.defaultMapLinesAbove) {
         precondition(chunkSize > 0)
         self.method = method
         self.chunkSize = chunkSize
+        self.mapLinesAbove = mapLinesAbove
     }
 
     /// Calls `body(line, offset)` for each complete line in `range`, where
@@ -109,6 +118,27 @@ public struct LineReader: Sendable {
         return LineReadResult(endOfLastLine: lineStart, partialBytes: range.upperBound - lineStart, truncated: false, stopped: false)
     }
 
+    /// Hands the line `from..<newline` to `body` from a mapping of it
+    /// (not populated: pages come in as the parser reaches them and go
+    /// behind it); nil when it cannot be mapped (no guard slot, or `mmap`
+    /// failed), for the caller to read it instead. Returns whether `body`
+    /// stopped.
+    private static func mapLine(fd: Int32, path: String, from: Int64, to newline: Int64,
+                                _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool) throws -> Bool? {
+        guard let slot = MappingGuard.claimSlot() else { return nil }
+        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let mapStart = from / page * page
+        let length = Int(newline - mapStart)
+        guard let raw = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(mapStart)), raw != MAP_FAILED else { return nil }
+        defer { munmap(raw, length) }
+        madvise(raw, length, MADV_SEQUENTIAL)
+        LongLineMappings.register(raw, length: length)
+        defer { LongLineMappings.unregister(raw) }
+        let line = UnsafeBufferPointer(start: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)) + Int(from - mapStart),
+                                       count: Int(newline - from))
+        return try slot.protect(raw, length: length) { try !body(line, from) }
+    }
+
     /// Whether the file is now shorter than `end`: bytes a mapping showed
     /// past that point were zeros from `MappingGuard`, not the file.
     static func shrank(fd: Int32, below end: Int64) -> Bool {
@@ -140,6 +170,18 @@ public struct LineReader: Sendable {
             if buffer.isFull {
                 // One line fills the buffer: measure it before growing for it.
                 switch try ReadBuffer.findNewline(fd: fd, path: path, from: fileOffset, to: range.upperBound) {
+                case .at(let newline) where newline - buffer.offset > mapLinesAbove:
+                    if let stopped = try Self.mapLine(fd: fd, path: path, from: buffer.offset, to: newline, body) {
+                        if stopped || Self.shrank(fd: fd, below: newline + 1) {
+                            return LineReadResult(endOfLastLine: buffer.offset, partialBytes: 0, truncated: !stopped, stopped: stopped)
+                        }
+                        // Go on after it, with the buffer as it was.
+                        buffer.restart(at: newline + 1)
+                        cursor = LineCursor(lineStart: 0, searchFrom: 0, measured: false)
+                        complete = 0
+                        continue
+                    }
+                    buffer.grow(to: max(buffer.storage.count * 2, Int(newline + 1 - buffer.offset)))
                 case .at(let newline): buffer.grow(to: max(buffer.storage.count * 2, Int(newline + 1 - buffer.offset)))
                 case .none:
                     let end = buffer.offset + Int64(cursor.lineStart)

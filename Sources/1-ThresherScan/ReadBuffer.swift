@@ -29,6 +29,12 @@ struct ReadBuffer {
         return count
     }
 
+    /// Empties the buffer, to hold the file from `offset` on.
+    mutating func restart(at offset: Int64) {
+        self.offset = offset
+        filled = 0
+    }
+
     /// Makes room for at least `count` bytes, keeping those filled.
     mutating func grow(to count: Int) {
         guard count > storage.count else { return }

@@ -8,6 +8,14 @@ public enum JSONParser {
     /// The deepest nesting accepted; the outermost value is level 1.
     public static let defaultMaxDepth = 512
 
+    /// Told the address parsing has reached, every `progressStride` bytes
+    /// of a long document: bytes before it are not read again during the
+    /// parse, so the owner of a mapped line can give their pages back
+    /// (`LongLineMappings`). Set once, before any parse starts; it must
+    /// ignore addresses it does not own.
+    public nonisolated(unsafe) static var progressHook: (@Sendable (UnsafeRawPointer) -> Void)?
+    public static let progressStride = 8 << 20
+
     /// Parses `bytes` as exactly one JSON value surrounded by optional
     /// whitespace. On success `tape` describes it; on failure `tape` is
     /// unspecified. A document of more than `shallowAbove` nodes is
@@ -128,6 +136,8 @@ struct Cursor {
     private(set) var nodeCount = 0
     /// Tape indices of the open containers, innermost last.
     private var stack: UnsafeMutablePointer<UInt32>
+    /// Where `JSONParser.progressHook` is told next.
+    private var nextProgress = JSONParser.progressStride
     private var depth = 0
     /// Whether the innermost open container is an object (kept, not
     /// looked up through the stack after every value).
@@ -156,6 +166,13 @@ struct Cursor {
     mutating func rebind(nodes: UnsafeMutableBufferPointer<JSONNode>, stack: UnsafeMutablePointer<UInt32>) {
         self.nodes = nodes
         self.stack = stack
+    }
+
+    /// Tells the progress hook (rarely: once per `progressStride` bytes).
+    @inline(never)
+    private mutating func progress(at position: Int) {
+        nextProgress = position + JSONParser.progressStride
+        JSONParser.progressHook?(UnsafeRawPointer(p + position))
     }
 
     /// Adds a node; `.tapeFull` (caught by `parse`) when the storage is.
@@ -188,6 +205,7 @@ struct Cursor {
     /// how the next byte is read. Each step is inlined into this loop.
     mutating func run(maxDepth: Int) throws(JSONSyntaxError) {
         while true {
+            if i >= nextProgress { progress(at: i) }
             switch expect {
             case .value: expect = try value(maxDepth: maxDepth)
             case .key: expect = try key()
@@ -350,6 +368,8 @@ struct Cursor {
     private mutating func scanBlocks(_ scan: inout StringScan) throws(JSONSyntaxError) -> Bool {
         while scan.j &+ 64 <= n {
             let j = scan.j
+            // A string of many MB (a base64 image) is most of its line.
+            if j >= nextProgress { progress(at: j) }
             let block = StringBlock(p + j)
             if block.hasControl { return false }
             let (escaped, carryOut) = StringBlock.escaped(backslashes: block.backslashes, carry: scan.carry)
@@ -400,6 +420,7 @@ struct Cursor {
         while true {
             // String bodies are most of a transcript's bytes: skip them 16 at a time.
             j = ByteScan.firstSpecial(p, from: j, to: n, highBits: &high)
+            if j >= nextProgress { progress(at: j) }
             guard j < n else { throw JSONSyntaxError(.unexpectedEnd, at: j) }
             let b = p[j]
             if b == 0x22 { break }

@@ -40,6 +40,16 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// Gives back a buffer grown beyond `limit` bytes (after one big
+    /// document, so it is not held for the writer's lifetime). Empties the writer.
+    public mutating func shrink(to limit: Int) {
+        reset()
+        guard capacity > limit else { return }
+        base.deallocate()
+        capacity = max(limit, 16)
+        base = .allocate(capacity: capacity)
+    }
+
     public mutating func reset() {
         count = 0
         itemBits = 0
@@ -54,7 +64,9 @@ public struct JSONWriter: ~Copyable, JSONByteSink {
 
     @inline(never)
     private mutating func grow(to needed: Int) {
-        let bigger = max(needed, capacity * 2)
+        // Doubling, but a text far bigger than the buffer gets a quarter
+        // more than it needs, not twice (a 100 MB text: 125 MB, not 200).
+        let bigger = needed > capacity * 2 ? needed + needed / 4 : capacity * 2
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
         moved.update(from: base, count: count)
         base.deallocate()

@@ -1,9 +1,9 @@
 import ThresherSystem
 
-/// Where a huge file's formatted examples wait for the file's end: an
-/// unnamed scratch file in OUT's state folder, so they cost disk rather
-/// than memory (a 3 GB session holds hundreds of MB of them). Appends go
-/// through a buffer; the writer reads each example back once.
+/// Where a file's formatted examples wait for the file's end when memory
+/// is no place for them (a huge file's, hundreds of MB for a 3 GB session,
+/// or one big example): an unnamed scratch file in OUT's state folder.
+/// Small appends go through a buffer; the writer reads each piece back once.
 final class ExampleSpill {
     private let file: UnnamedFile
     private var buffer: [UInt8] = []
@@ -18,37 +18,41 @@ final class ExampleSpill {
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    /// Appends `line` then `record`; returns where they can be read back.
-    func append(line: [UInt8], record: [UInt8]) -> SpilledExample {
-        let spilled = SpilledExample(file: file, offset: written + Int64(buffer.count),
-                                     lineCount: line.count, recordCount: record.count)
-        buffer += line
-        buffer += record
-        if buffer.count >= Self.bufferSize { flush() }
+    /// Appends `bytes`; returns where they can be read back. A piece of
+    /// half the buffer or more is written directly, not copied into it.
+    func append(_ bytes: UnsafeRawBufferPointer) -> SpilledBytes {
+        if buffer.count + bytes.count > Self.bufferSize { flush() }
+        let spilled = SpilledBytes(file: file, offset: written + Int64(buffer.count), count: bytes.count)
+        if bytes.count >= Self.bufferSize / 2 {
+            write(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
         return spilled
     }
 
     /// Writes what the buffer holds; call before the examples are read.
     func flush() {
-        guard failure == nil, !buffer.isEmpty else { return }
-        failure = buffer.withUnsafeBytes { bytes in
-            do throws(SystemError) { try file.write(bytes, at: written) } catch { return error }
-            return nil
-        }
-        written += Int64(buffer.count)
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { write($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        if failure == nil {
+            do throws(SystemError) { try file.write(bytes, at: written) } catch { failure = error }
+        }
+        written += Int64(bytes.count)
     }
 }
 
-/// An example's line and record, one after the other in a spill file.
-struct SpilledExample: Sendable {
+/// Bytes waiting in a spill file: an example's line or record.
+struct SpilledBytes: Sendable {
     let file: UnnamedFile
     let offset: Int64
-    let lineCount: Int
-    let recordCount: Int
+    let count: Int
 
-    func read() throws(SystemError) -> (line: [UInt8], record: [UInt8]) {
-        let bytes = try file.read(count: lineCount + recordCount, at: offset)
-        return (Array(bytes[..<lineCount]), Array(bytes[lineCount...]))
+    func read() throws(SystemError) -> [UInt8] {
+        try file.read(count: count, at: offset)
     }
 }

@@ -26,10 +26,8 @@ struct FileAssembly {
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: scan.file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: fd, path: scan.file.path)),
             hasSidechainRecords: facts?.hasSidechainRecords ?? true, recordCount: facts?.recordCount ?? 0)
-        // A huge file's examples wait on disk; where no scratch file can be
-        // made, in memory.
-        let spill = scan.isHuge ? scan.spillDirectory.flatMap { try? ExampleSpill(in: $0) } : nil
-        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, spill: spill)
+        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split,
+                                       spillDirectory: scan.spillDirectory, spillsAll: scan.isHuge)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         self.preparer = preparer
         lineBase = scan.lineBase

@@ -22,8 +22,8 @@ final class FileScan: Sendable {
     /// Phase 2 is fed unit by unit as units finish in order (a huge file:
     /// its summaries are never all held), rather than all at once after the last.
     let streamsAssembly: Bool
-    /// Where a huge file's examples wait for its end (OUT's state folder);
-    /// nil: in memory.
+    /// Where a huge file's examples, and big ones, wait for the file's end
+    /// (OUT's state folder); nil: in memory.
     let spillDirectory: String?
     private let state: Mutex<Progress>
     /// Phase 2 in progress; only the feeder (or the assembling worker) touches it.
@@ -169,7 +169,7 @@ final class FileScan: Sendable {
     private func readLines(_ method: ReadMethod, from: Int64, to end: Int64, scanner: inout RecordScanner,
                            into summary: inout UnitSummary, lineIndex: inout Int,
                            configuration: ScanConfiguration, opening: Opening) throws -> LineReadResult {
-        let reader = LineReader(method: method, chunkSize: configuration.chunkSize)
+        let reader = LineReader(method: method, chunkSize: configuration.chunkSize, mapLinesAbove: configuration.mapLinesAbove)
         guard configuration.parsesLineEnds else {
             return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit) { line, offset in
                 guard offset < end else { return false }

@@ -8,13 +8,14 @@ import ThresherSystem
 public struct PreparedExample: Sendable {
     public var key: DedupKey
     /// One JSON line in the run's format, newline included (empty when
-    /// `spilled`).
+    /// it waits on disk: `spilledLine`).
     public var line: [UInt8]
     /// The lossless record of the example (`ExampleRecord`), for export
-    /// (empty when `spilled`).
+    /// (empty when `spilledRecord`).
     public var record: [UInt8]
-    /// Where line and record wait on disk: an example of a huge file.
-    var spilled: SpilledExample?
+    /// Where line and record wait on disk: an example of a huge file, or a big one.
+    var spilledLine: SpilledBytes?
+    var spilledRecord: SpilledBytes?
     /// The names of its calls, in order, for the report's tallies.
     public var callNames: [String]
     /// The prompt's line: examples of a file are written in this order.
@@ -26,9 +27,13 @@ public struct PreparedExample: Sendable {
 }
 
 extension PreparedExample {
-    /// The line and record as the shards take them.
-    func plain() throws(SystemError) -> (line: [UInt8], record: [UInt8]) {
-        guard let spilled else { return (line, record) }
-        return try spilled.read()
+    /// The line as the shards take it (read back if it waited on disk).
+    func loadLine() throws(SystemError) -> [UInt8] {
+        try spilledLine?.read() ?? line
+    }
+
+    /// The record as the records shard takes it.
+    func loadRecord() throws(SystemError) -> [UInt8] {
+        try spilledRecord?.read() ?? record
     }
 }

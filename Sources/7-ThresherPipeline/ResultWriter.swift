@@ -63,9 +63,9 @@ final class ResultWriter {
             return
         }
         newKeys.append(example.key)
-        let (line, record) = try example.plain()
-        try shards.write(line: line, split: example.split)
-        try records.write(line: record)
+        // One at a time: a big example's line and record are not held together.
+        try shards.write(line: try example.loadLine(), split: example.split)
+        try records.write(line: try example.loadRecord())
         report.examplesWritten += 1
         report.redactions.add(example.redactions)
         report.writtenPerFeedback[example.feedback?.rawValue ?? "none", default: 0] += 1

@@ -33,6 +33,8 @@ public struct ScanConfiguration: Sendable {
     /// costs more than the copy.
     public var readMethod: ReadMethod?
     public var chunkSize: Int = LineReader.defaultChunkSize
+    /// Lines longer than this are mapped, not read into memory (`LineReader`).
+    public var mapLinesAbove: Int64 = LineReader.defaultMapLinesAbove
     /// Find a JSON line's end while parsing it rather than by a newline
     /// search first (`RecordScanner.scanLine`); false: search, then parse
     /// (what every line `scanLine` declines gets anyway). Tests compare both.

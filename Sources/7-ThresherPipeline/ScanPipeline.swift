@@ -27,6 +27,8 @@ public struct ScanPipeline {
 
         // A file truncated under a mapping must not crash the run.
         MappingGuard.install()
+        // Long lines are mapped, and their pages given back as they are parsed.
+        JSONParser.progressHook = LongLineMappings.releaseBehind
         // OUT may lie under a root: its shards are never read as transcripts.
         let output = FileIdentity(path: configuration.output).map { Set([$0]) } ?? []
         let discovery = try Discovery(followSymlinks: configuration.followSymlinks, excluding: output).discover(roots: configuration.roots)

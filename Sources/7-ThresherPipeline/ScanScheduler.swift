@@ -46,7 +46,7 @@ final class ScanScheduler: Sendable {
         var phaseSeconds = (scan: 0.0, assemble: 0.0)
     }
 
-    /// `spillDirectory`: where huge files' examples wait (`FileScan`).
+    /// `spillDirectory`: where huge files' examples, and big ones, wait (`FileScan`).
     init(tasks: [ScanTask], configuration: ScanConfiguration, now: Double, spillDirectory: String? = nil) {
         self.configuration = configuration
         self.now = now

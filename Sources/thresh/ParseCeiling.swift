@@ -11,7 +11,9 @@ import ThresherScan
 /// tokenizer costs.
 enum ParseCeiling {
     static func measure(root: String, threads: Int) throws -> ReferenceRun {
-        try ReferencePass.run(root: root, threads: threads) { fd, file, _ in
+        // As in a scan: long lines mapped, their pages given back as parsed.
+        JSONParser.progressHook = LongLineMappings.releaseBehind
+        return try ReferencePass.run(root: root, threads: threads) { fd, file, _ in
             var count = ReferencePass.Count()
             var tape = JSONTape()
             let reader = LineReader(method: .read)

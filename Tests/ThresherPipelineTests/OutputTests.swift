@@ -148,6 +148,10 @@ import ThresherStore
             // Line ends found by a newline search before parsing.
             { $0.parsesLineEnds = false },
             { $0.parsesLineEnds = false; $0.chunkSize = 7; $0.unitSize = 700 },
+            // Lines longer than the buffer mapped and parsed in place.
+            { $0.mapLinesAbove = 0; $0.chunkSize = 64 },
+            { $0.mapLinesAbove = 300; $0.chunkSize = 100; $0.jobs = 3; $0.unitSize = 700 },
+            { $0.mapLinesAbove = 0; $0.chunkSize = 64; $0.parsesLineEnds = false },
             // Every file huge: examples wait in a scratch file until written and,
             // with several units, phase 2 fed unit by unit as units finish
             // (at one job, the feeding lag and the budget handed over at once).

@@ -79,6 +79,53 @@ import Testing
         }
     }
 
+    /// Lines longer than `mapLinesAbove` are handed over from a mapping of
+    /// their own (with or without a measuring callback, which never sees
+    /// them): the same lines at the same offsets.
+    @Test(arguments: [1, 7, 64, 4096], [0, 5, 100] as [Int64])
+    func mappedLongLinesMatchTheOracle(chunk: Int, mapAbove: Int64) throws {
+        let reader = LineReader(method: .read, chunkSize: chunk, mapLinesAbove: mapAbove)
+        try Self.checkEveryCase(chunk: chunk) { _, bytes, fd, path, seen in
+            try reader.forEachLine(fd: fd, path: path, range: 0..<Int64(bytes.count)) { line, offset in
+                seen.append(Line(bytes: Array(line), offset: offset))
+                return true
+            }
+        }
+        try Self.checkEveryCase(chunk: chunk) { _, bytes, fd, path, seen in
+            try reader.forEachLine(fd: fd, path: path, range: 0..<Int64(bytes.count), measuring: { _, _ in .unknown }) { line, offset in
+                seen.append(Line(bytes: Array(line), offset: offset))
+                return true
+            }
+        }
+    }
+
+    /// A mapped long line's pages given back behind a parser read the
+    /// same when touched again; an address it does not own (a buffer's) is
+    /// left alone.
+    @Test func pagesGivenBackBehindAParserReadTheSame() throws {
+        let dir = TemporaryDirectory()
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let bytes = (0..<(page * 5 + 123)).map { UInt8(0x41 + $0 * 7 % 26) }
+        let path = dir.write("long", bytes + [0x0A])
+        let fd = openForReading(path)
+        defer { close(fd) }
+        var checked = 0
+        let reader = LineReader(method: .read, chunkSize: 64, mapLinesAbove: 0)
+        _ = try reader.forEachLine(fd: fd, path: path, range: 0..<Int64(bytes.count + 1)) { line, _ in
+            LongLineMappings.releaseBehind(UnsafeRawPointer(line.baseAddress! + page * 3 + 10))
+            LongLineMappings.releaseBehind(UnsafeRawPointer(line.baseAddress! + page * 5))
+            let same = Array(line) == bytes
+            #expect(same)
+            checked += 1
+            return true
+        }
+        #expect(checked == 1)
+        var buffer = bytes
+        buffer.withUnsafeMutableBytes { LongLineMappings.releaseBehind(UnsafeRawPointer($0.baseAddress! + page * 4)) }
+        let untouched = buffer == bytes
+        #expect(untouched)
+    }
+
     /// With a measuring callback that takes some lines itself (finding
     /// their ends on its own) and leaves the others: the same lines at the
     /// same offsets, and the callback only ever offered whole lines from
