@@ -5,7 +5,9 @@
   DIR/partial   a 1 GiB partial last line (no newline yet)
   DIR/dense     a 98 MB progress record of 3 million small objects
   DIR/unselected a 500 MB tool result of a Bash call (never decoded)
-  DIR/malformed a 300 MB line missing its closing brace"""
+  DIR/malformed a 300 MB line missing its closing brace
+  DIR/dense-call, DIR/dense-bash  an assistant line whose call input holds
+                3 million small objects (98 MB), an MCP call and a Bash one"""
 import json, os, sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/mem"
@@ -47,3 +49,14 @@ os.makedirs(f"{out}/malformed", exist_ok=True)
 with open(f"{out}/malformed/s.jsonl", "w") as f:
     f.write(json.dumps(turn[0]) + "\n")
     f.write('{"type":"user","message":{"role":"user","content":"' + "z" * 300_000_000 + '"}\n')
+# An assistant line whose call input holds 3 million small objects (98 MB):
+# selected (an MCP tool) and not (Bash).
+items = [{"k": i, "v": "abcdefgh"} for i in range(3_000_000)]
+for name, tool in [("dense-call", "mcp__s__t"), ("dense-bash", "Bash")]:
+    os.makedirs(f"{out}/{name}", exist_ok=True)
+    with open(f"{out}/{name}/s.jsonl", "w") as f:
+        dense = json.loads(json.dumps(turn))
+        dense[1]["message"]["content"][0]["name"] = tool
+        dense[1]["message"]["content"][0]["input"] = {"items": items}
+        for record in dense:
+            f.write(json.dumps(record) + "\n")

@@ -21,13 +21,20 @@ public enum JSONParser {
     /// unspecified. A document of more than `shallowAbove` nodes is
     /// validated whole but stored shallow (`JSONTape.isShallow`), so its
     /// tape stays small whatever its size.
+    ///
+    /// `storingDepth`: values nested deeper than this are validated but not
+    /// stored (the tape is then shallow from the start): a reader that
+    /// looks no deeper spares the tape a dense value's millions of nodes.
+    /// The root's members are at depth 1.
     public static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>,
         into tape: inout JSONTape,
         maxDepth: Int = defaultMaxDepth,
-        shallowAbove: Int = .max
+        shallowAbove: Int = .max,
+        storingDepth: Int = .max
     ) throws(JSONSyntaxError) {
-        _ = try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: false, shallowAbove: shallowAbove)
+        _ = try parse(bytes, into: &tape, maxDepth: maxDepth, endsAtNewline: false, shallowAbove: shallowAbove,
+                      storingDepth: storingDepth)
     }
 
     /// Parses the JSON line at the start of `bytes` (which may run on into
@@ -58,10 +65,11 @@ public enum JSONParser {
         into tape: inout JSONTape,
         maxDepth: Int,
         endsAtNewline: Bool,
-        shallowAbove: Int
+        shallowAbove: Int,
+        storingDepth: Int = .max
     ) throws(JSONSyntaxError) -> Int {
         tape.count = 0
-        tape.isShallow = false
+        tape.isShallow = storingDepth != .max
         // Room for the root's members at least: a shallow parse stores few nodes.
         let shallowAbove = max(shallowAbove, 16)
         guard bytes.count < Int(UInt32.max) else { throw JSONSyntaxError(.tooLong, at: 0) }
@@ -85,7 +93,7 @@ public enum JSONParser {
         if stack.count < max(maxDepth, 1) { stack = Array(repeating: 0, count: max(maxDepth, 1)) }
         // Kept across a storage growth: parsing resumes where it stopped.
         var saved: Cursor?
-        var storeDepth = Int.max
+        var storeDepth = storingDepth
         while true {
             let outcome = stack.withUnsafeMutableBufferPointer { stack in
                 nodes.withUnsafeMutableBufferPointer { all -> Result<(count: Int, end: Int), JSONSyntaxError> in
@@ -112,7 +120,7 @@ public enum JSONParser {
                 // storing the root's members only (or, if even those are
                 // too many, the root alone).
                 saved = nil
-                storeDepth = storeDepth == .max ? 1 : 0
+                storeDepth = storeDepth > 1 ? 1 : 0
                 tape.isShallow = true
             case .failure(let error) where error.reason == .tapeFull:
                 // Doubling: the storage holds at most twice the nodes the

@@ -14,10 +14,11 @@ public struct JSONTape: Sendable {
     public internal(set) var count = 0
     /// The parser's stack of open containers (`maxDepth` entries).
     var stack: [UInt32] = []
-    /// Only the root and its direct children (or, with millions of those,
-    /// the root alone) are stored: the document had more nodes than
-    /// `shallowAbove` (see `JSONParser.parse`). A stored container's
-    /// children are then absent; its extent is exact.
+    /// Not every value is stored: the document had more nodes than
+    /// `shallowAbove`, so only the root and its direct children (or, with
+    /// millions of those, the root alone) are, or the parse was asked to
+    /// store no deeper than `storingDepth` (see `JSONParser.parse`). A
+    /// stored container's unstored children are absent; its extent is exact.
     public internal(set) var isShallow = false
 
     static let blank = JSONNode(kind: .null, flags: 0, start: 0, end: 0, next: 0)

@@ -19,6 +19,12 @@ struct RecordReader {
     static let assistantType = 1
     static let missingType = "(no type)"
 
+    /// The deepest values a summary reads, counting the root's members as
+    /// depth 1: a tool result's one text block's `type` and `text`
+    /// (record → message 1 → content 2 → block 3 → its `content` 4 → that
+    /// array's block 5 → its members 6). A tape need store no deeper.
+    static let deepestRead = 6
+
     /// The top-level fields a record summary needs; later duplicates win.
     private struct Fields {
         var type: Int?

@@ -14,13 +14,15 @@ public struct RecordScanner {
         self.options = options
     }
 
-    /// A shallow tape of a user or assistant record is parsed again whole:
-    /// its message is read (such a line is part of a turn).
+    /// A shallow tape of a user or assistant record is parsed again, deep
+    /// enough for everything its summary reads (`RecordReader.deepestRead`):
+    /// such a line is part of a turn. A call's input of millions of values
+    /// is still not stored value by value; phase 2 reads it from its span.
     private mutating func storeWholeIfATurnRecord(_ body: UnsafeBufferPointer<UInt8>) {
         guard tape.isShallow, let type = tape.member(of: tape.root, "type", in: body),
               tape.stringEquals(type, "user", in: body) || tape.stringEquals(type, "assistant", in: body) else { return }
         // Validated already: this parse succeeds.
-        try? JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth)
+        try? JSONParser.parse(body, into: &tape, maxDepth: options.maxDepth, storingDepth: RecordReader.deepestRead)
     }
 
     /// Scans one line (without its `\n`). `lineIndex` is 0-based within the

@@ -52,11 +52,21 @@ final class PReadSpans: SpanSource {
                 try body(UnsafeBufferPointer(rebasing: $0[Int(offset)..<Int(offset) + span.length]))
             }
         }
-        if buffer.count < span.length { buffer = Self.uninitialized(max(span.length, buffer.count * 2)) }
-        guard try readFully(into: &buffer, count: span.length, at: span.offset) else {
+        // A span bigger than a window (a 100 MB tool result) is read into a
+        // buffer of its own size, freed after: the reused one stays small.
+        if span.length > Self.maxWindow {
+            var own = Self.uninitialized(span.length)
+            return try read(span, into: &own, body)
+        }
+        if buffer.count < span.length { buffer = Self.uninitialized(min(max(span.length, buffer.count * 2), Self.maxWindow)) }
+        return try read(span, into: &buffer, body)
+    }
+
+    private func read<T>(_ span: ByteSpan, into target: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard try readFully(into: &target, count: span.length, at: span.offset) else {
             throw SpanDecoder.ChangedError(span: span)
         }
-        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<span.length])) }
+        return try target.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<span.length])) }
     }
 
     /// A buffer `pread` fills before anything reads it: not zeroed first

@@ -130,6 +130,32 @@ import Testing
         #expect(shallow.records.map(\.uuid) == full.records.map(\.uuid))
     }
 
+    /// A turn record of many values is stored only as deep as its summary
+    /// reads: a call's dense input and a tool result's one text block read
+    /// the same as from a whole tape.
+    @Test func aHugeTurnRecordIsReadAsDeepAsItsSummaryLooks() {
+        var t = Transcript()
+        let items = (0..<400).map { i -> [String: Any] in ["k": i, "v": ["deep": [i, i + 1]]] }
+        t.assistant("m1", [["type": "text", "text": "calling"],
+                           ["type": "tool_use", "id": "c1", "name": "mcp__s__t", "input": ["items": items]]])
+        t.user([["type": "tool_result", "tool_use_id": "c1", "content": [["type": "text", "text": "the answer"]],
+                 "is_error": false]] + (0..<300).map { _ in ["type": "tool_result", "tool_use_id": "c2", "content": "x"] })
+        for line in t.lines {
+            let full = summary(line, shallowAbove: .max)
+            let shallow = summary(line, shallowAbove: 64)
+            #expect(shallow.records.count == 1)
+            #expect(String(describing: shallow.assistantBlocks) == String(describing: full.assistantBlocks))
+            #expect(String(describing: shallow.toolResults) == String(describing: full.toolResults))
+            #expect(String(describing: shallow.records) == String(describing: full.records))
+        }
+        let call = summary(t.lines[0], shallowAbove: 64)
+        #expect(call.assistantBlocks.count == 2)
+        let result = summary(t.lines[1], shallowAbove: 64)
+        #expect(result.toolResults.count == 301)
+        // The one text block's string, not the array: read at depth 6.
+        #expect(result.toolResults.first?.content?.kind == .string)
+    }
+
     @Test func aMalformedHugeLineIsStillRejected() {
         let items = (0..<500).map { "[\($0)]" }.joined(separator: ",")
         let unit = summary(#"{"type":"progress","data":["# + items + ",]}", shallowAbove: 64)

@@ -244,6 +244,26 @@ struct Failure: Error, CustomStringConvertible {
         }
     }
 
+    @Test func aParseStoresNoDeeperThanAsked() throws {
+        let text = #"{"a":[1,[2,3],{"b":4}],"c":"s"}"#
+        let bytes = Array(text.utf8)
+        var full = JSONTape()
+        var two = JSONTape()
+        try bytes.withUnsafeBufferPointer { buffer in
+            try JSONParser.parse(buffer, into: &full)
+            try JSONParser.parse(buffer, into: &two, storingDepth: 2)
+        }
+        #expect(two.isShallow)
+        // The root, keys a and c, their values, and a's three elements (not 2, 3, b, 4).
+        #expect(two.count == 8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let f = full.member(of: full.root, "a", in: buffer)!
+            let s = two.member(of: two.root, "a", in: buffer)!
+            #expect(two.elements(of: s).map { two.valueRange($0) } == full.elements(of: f).map { full.valueRange($0) })
+            #expect(two.member(of: two.root, "c", in: buffer).map { two.valueRange($0) } == 27..<30)
+        }
+    }
+
     @Test func aShallowParseStillRejectsWhatIsMalformedDeepInside() {
         let bytes = Array(#"{"a":[1,[2,3],{"b":4,}],"c":"s","d":[5,6,7,8,9,10,11,12]}"#.utf8)
         var tape = JSONTape()
