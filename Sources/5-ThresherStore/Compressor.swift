@@ -16,6 +16,9 @@ public final class Compressor {
     /// Reused between calls: one C output window.
     private var scratch: [UInt8]
 
+    /// libzstd's compression threads per zstd stream (see `init`).
+    public static let zstdWorkers: Int32 = 1
+
     public init(_ compression: Compression, level: Int) throws {
         self.compression = compression
         scratch = [UInt8](repeating: 0, count: compression == .zstd ? ZSTD_CStreamOutSize() : 1 << 16)
@@ -25,6 +28,13 @@ public final class Compressor {
             zstd = context
             try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level)))
             try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
+            // One libzstd worker thread compresses while the caller (the
+            // single writer) goes on deduplicating: compression leaves the
+            // critical path. Streaming output is the same for any number of
+            // workers from 1 up, so it is fixed, never tied to --jobs (0
+            // would give other bytes). A libzstd built without threads
+            // refuses the parameter and compresses on the caller's thread.
+            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Self.zstdWorkers)
         case .gzip:
             // windowBits 15 + 16: a gzip wrapper rather than raw zlib.
             let status = czlib_deflate_init2(&zlib, Int32(level), 15 + 16)

@@ -17,8 +17,9 @@ import ThresherSystem
 ///
 /// At most `jobs` threads work at once, the writer included: workers and
 /// the writer hold one of `jobs` core tokens while they compute and none
-/// while they wait, so `--jobs 1` keeps one core busy, not one core for
-/// the workers and another for compression. With `jobs` at or above the
+/// while they wait, so `--jobs 1` keeps about one core busy: zstd's own
+/// compression thread (`Compressor.zstdWorkers`) runs beside the writer,
+/// outside the tokens, since its output must not depend on `--jobs`. With `jobs` at or above the
 /// core count the machine already allows no more, and there are no tokens
 /// (handing them over only cost CPU use: docs/performance.md).
 final class ScanScheduler: Sendable {

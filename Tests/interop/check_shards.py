@@ -18,11 +18,13 @@ import collections
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 import datasets
+import zstandard
 
 FORMATS = ["openai", "messages", "sharegpt", "chatml", "alpaca", "unified"]
 COMPRESSIONS = [("zstd", "zst"), ("gzip", "gz")]
@@ -123,6 +125,35 @@ def main():
         check("split total", sum(expected.values()) == manifest["examples"], str(expected))
     except Exception as error:
         check("split load", False, f"{type(error).__name__}: {str(error)[:300]}")
+    # A shard big enough to span several of libzstd's jobs (8 MiB of input
+    # each at level 3; thresh compresses with one zstd worker thread): the
+    # same bytes whatever --jobs, one frame that python-zstandard's default
+    # stream reader and `zstd -d` read whole.
+    synth = os.path.join(work, "synth")
+    subprocess.run([thresh, "synth", synth, "--size", "96MiB", "--seed", "5"], check=True, capture_output=True)
+    shards = {}
+    for jobs in ("1", "2"):
+        out = os.path.join(work, f"jobs{jobs}")
+        subprocess.run([thresh, "scan", synth, "-o", out, "--settle", "0", "--all-tools", "--jobs", jobs, "--quiet"],
+                       check=True)
+        shards[jobs] = (out, json.load(open(os.path.join(out, "manifest.json")))["shards"])
+    out, listed = shards["1"]
+    big = max(listed, key=lambda shard: shard["uncompressed_bytes"])
+    check("zstd shard spans several jobs", big["uncompressed_bytes"] > 3 * (8 << 20), str(big["uncompressed_bytes"]))
+    same = all(open(os.path.join(out, "shards", shard["name"]), "rb").read()
+               == open(os.path.join(shards["2"][0], "shards", shard["name"]), "rb").read() for shard in listed)
+    check("zstd shards identical at --jobs 1 and 2", same and len(listed) == len(shards["2"][1]))
+    path = os.path.join(out, "shards", big["name"])
+    with open(path, "rb") as f:
+        content = zstandard.ZstdDecompressor().stream_reader(f).read()
+    check("python-zstandard reads the shard whole", len(content) == big["uncompressed_bytes"]
+          and content.count(b"\n") == big["records"], f"{len(content)} bytes")
+    # A decompressobj stops at the end of the first frame: all of it, nothing after.
+    first = zstandard.ZstdDecompressor().decompressobj()
+    check("one zstd frame", first.decompress(open(path, "rb").read()) == content and not first.unused_data)
+    if shutil.which("zstd"):
+        cli = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
+        check("zstd -d reads the shard whole", cli == content, f"{len(cli)} bytes")
     print(f"interop: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
