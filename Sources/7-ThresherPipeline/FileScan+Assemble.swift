@@ -5,7 +5,6 @@ import ThresherExtract
 extension FileScan {
     func assemble(configuration: ScanConfiguration, now: Double) -> FileResult {
         var result = FileResult(file: file)
-        result.fingerprint = fingerprint
         // The scan object lives on until the run ends; its summaries,
         // assembly and descriptor do not.
         defer {
@@ -13,6 +12,7 @@ extension FileScan {
             assembly.withLock { $0 = nil }
         }
         let progress = outcome
+        result.fingerprint = progress.opening.fingerprint
         if let problem = progress.opening.problem {
             result.problem = problem
             return result

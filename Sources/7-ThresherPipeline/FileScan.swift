@@ -14,8 +14,9 @@ final class FileScan: Sendable {
     let start: Int64
     let lineBase: Int
     let units: [WorkUnit]
-    /// Hash of the file's first line, for the next run's identity check.
-    let fingerprint: String
+    /// Hash of the file's first line, for the next run's identity check;
+    /// nil: taken when the file is opened (`Opening.fingerprint`).
+    let fingerprint: String?
     /// More than `ScanConfiguration.hugeFileAbove` bytes to read: the file
     /// holds its examples on disk and, with several units, streams.
     let isHuge: Bool
@@ -35,6 +36,10 @@ final class FileScan: Sendable {
         /// Bytes to read: the size when found (or less, if it shrank since).
         var limit: Int64 = 0
         var method: ReadMethod = .read
+        /// Hash of its first line (`ResumePlan.fingerprint`): the plan's, or,
+        /// for a new file, taken by the worker that scans its first unit
+        /// (not here: `open` runs under the scheduler's lock).
+        var fingerprint = ""
         /// Why it could not be opened, if so.
         var problem: String?
     }
@@ -86,7 +91,7 @@ final class FileScan: Sendable {
         }
     }
 
-    init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String = "", units: [WorkUnit],
+    init(file: TranscriptFile, start: Int64 = 0, lineBase: Int = 0, fingerprint: String? = "", units: [WorkUnit],
          huge: Bool = false, spillDirectory: String? = nil) {
         self.file = file
         self.spillDirectory = spillDirectory
@@ -118,6 +123,7 @@ final class FileScan: Sendable {
                 return
             }
             opening.limit = min(file.size, Int64(info.st_size))
+            opening.fingerprint = fingerprint ?? ""
             // Mapping is there when asked for (a file truncated under it is
             // caught: MappingGuard); `pread` measured faster (docs/performance.md).
             opening.method = configuration.readMethod ?? .read
@@ -138,6 +144,10 @@ final class FileScan: Sendable {
     /// Phase 1 for one unit: every line that starts inside it, summarized.
     func scanUnit(_ unit: WorkUnit, scanner: inout RecordScanner, configuration: ScanConfiguration) throws -> (UnitSummary, LineReadResult) {
         let opening = self.opening
+        if unit.index == 0, fingerprint == nil {
+            let taken = ResumePlan.fingerprint(of: FileDescriptor(rawValue: opening.fd), path: file.path)
+            state.withLock { $0.opening.fingerprint = taken }
+        }
         var summary = UnitSummary()
         let limit = opening.limit
         let unitEnd = unit.index == units.count - 1 ? limit : min(unit.end, limit)

@@ -20,7 +20,8 @@ struct ResumePlan {
         for file in files {
             guard let state = states[file.path] else {
                 new += 1
-                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: Self.fingerprint(file)))
+                // Fingerprinted by the worker that opens it (one open per file).
+                tasks.append(ScanTask(file: file, start: 0, lineBase: 0, fingerprint: nil))
                 continue
             }
             if state.isUnchanged(file) {
@@ -51,6 +52,11 @@ struct ResumePlan {
         guard let descriptor = try? FileDescriptor.openInput(path, followLinks: true) else { return "" }
         defer { descriptor.closeQuietly() }
         guard let info = try? descriptor.status(path: path), file.change(to: info) == nil else { return "" }
+        return fingerprint(of: descriptor, path: path)
+    }
+
+    /// The fingerprint of the file open as `descriptor` (see `fingerprint`).
+    static func fingerprint(of descriptor: FileDescriptor, path: String) -> String {
         var buffer = [UInt8](repeating: 0, count: 4096)
         var filled = 0
         while true {

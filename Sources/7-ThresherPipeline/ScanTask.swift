@@ -8,6 +8,7 @@ struct ScanTask: Sendable {
     var start: Int64
     /// Lines before `start`.
     var lineBase: Int
-    /// Hash of the first line, recorded in the new state.
-    var fingerprint: String
+    /// Hash of the first line, recorded in the new state; nil: taken when
+    /// the file is opened for reading (a new file needs none to be planned).
+    var fingerprint: String?
 }
