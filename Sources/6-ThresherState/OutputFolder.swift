@@ -120,6 +120,10 @@ public final class OutputFolder {
                 throw OptionMismatch(path: path, option: option.name, existing: existing, requested: option.value)
             }
         }
+        // An option the folder holds that this run leaves out (`--partition`).
+        for option in stored where !options.contains(where: { $0.name == option.name }) {
+            throw OptionMismatch(path: path, option: option.name, existing: option.value, requested: "(not set)")
+        }
     }
 
     /// The files under `shards/`, with those of split folders

@@ -14,6 +14,9 @@ public struct ShapingOption: Sendable, Equatable {
 }
 
 extension ShapingOption {
+    /// `--partition`: kept only when given, so folders from before it
+    /// (and whole-archive scans) hold the same options as ever.
+    public static let partitionName = "--partition"
 
     public static func list(format: OutputFormat, selector: ToolSelector?, includeSidechains: Bool?,
                                       keepThinking: Bool?, redaction: RedactionRules?, filters: ExampleFilters,

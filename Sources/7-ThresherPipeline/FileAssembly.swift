@@ -1,4 +1,5 @@
 import ThresherExtract
+import ThresherState
 
 /// Phase 2 of one file in progress: the turn assembler, fed unit summaries
 /// in file order, and the examples it emitted, formatted. Fed all at once

@@ -1,4 +1,5 @@
 import ThresherExtract
+import ThresherState
 import ThresherFormats
 import ThresherStore
 import ThresherSystem

@@ -26,6 +26,8 @@ public struct ScanConfiguration: Sendable {
     /// `--split`: nil writes one set of shards.
     public var split: DatasetSplit?
     public var followSymlinks = false
+    /// Only the files of this slice of the archive (`--partition K/N`).
+    public var partition: Partition?
     /// Start the output folder afresh (`--full`).
     public var fresh = false
     /// nil: `pread` into a reused buffer. Mapped windows (`.mmap`) measured
@@ -66,6 +68,7 @@ public struct ScanConfiguration: Sendable {
     public var shapingOptions: [ShapingOption] {
         ShapingOption.list(format: format, selector: selector, includeSidechains: includeSidechains,
                             keepThinking: keepThinking, redaction: redaction, filters: filters, split: split)
+            + (partition.map { [ShapingOption(name: ShapingOption.partitionName, value: $0.description)] } ?? [])
     }
     public static var availableCores: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

@@ -31,7 +31,10 @@ public struct ScanPipeline {
         JSONParser.progressHook = LongLineMappings.releaseBehind
         // OUT may lie under a root: its shards are never read as transcripts.
         let output = FileIdentity(path: configuration.output).map { Set([$0]) } ?? []
-        let discovery = try Discovery(followSymlinks: configuration.followSymlinks, excluding: output).discover(roots: configuration.roots)
+        var discovery = try Discovery(followSymlinks: configuration.followSymlinks, excluding: output).discover(roots: configuration.roots)
+        if let partition = configuration.partition {
+            discovery.files.removeAll { !partition.contains(relativePath: $0.relativePath) }
+        }
         let discovered = clock.now
         report.problems = discovery.problems.map(\.description)
         let folder = try OutputFolder(

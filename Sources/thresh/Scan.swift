@@ -66,6 +66,11 @@ struct Scan: ParsableCommand {
     @OptionGroup(title: "Selection")
     var selection: SelectionOptions
 
+    @Option(help: ArgumentHelp(
+        "Scan only slice K of N (0 <= K < N): the files whose path relative to its root hashes to K. Fixed for OUT; join the slices with `thresh merge`.",
+        valueName: "K/N"))
+    var partition: String?
+
     @Flag(help: "Follow symbolic links while walking folders (with loop detection).")
     var followSymlinks = false
 
@@ -103,10 +108,20 @@ struct Scan: ParsableCommand {
         _ = try redactionRules()
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
         if let unitSize, unitSize < 1 { throw ValidationError("--unit-size must be at least 1") }
+        _ = try parsedPartition()
         for root in effectiveRoots where !FileManager.default.fileExists(atPath: root) {
             throw ValidationError(roots.isEmpty
                 ? "no ROOT given and the default archive \(root) does not exist"
                 : "root \(root) does not exist")
+        }
+    }
+
+    func parsedPartition() throws -> Partition? {
+        guard let partition else { return nil }
+        do {
+            return try Partition(parsing: partition)
+        } catch {
+            throw ValidationError("--partition: \(error)")
         }
     }
 
@@ -149,6 +164,7 @@ struct Scan: ParsableCommand {
         configuration.redaction = try redactionRules()
         configuration.filters = try selection.filters()
         configuration.split = try selection.datasetSplit()
+        configuration.partition = try parsedPartition()
         configuration.followSymlinks = followSymlinks
         configuration.fresh = full
         configuration.readMethod = readMethod

@@ -7,7 +7,7 @@ struct Thresh: ParsableCommand {
         commandName: "thresh",
         abstract: "Extract MCP tool-call turns from Claude Code sessions as fine-tuning data.",
         version: "0.1.0",
-        subcommands: [Scan.self, Status.self, Stats.self, Verify.self, Export.self, Synth.self, Bench.self],
+        subcommands: [Scan.self, Merge.self, Status.self, Stats.self, Verify.self, Export.self, Synth.self, Bench.self],
         defaultSubcommand: Scan.self)
 }
 

@@ -1,26 +1,27 @@
 import ThresherSystem
 
-/// Where a file's formatted examples wait for the file's end when memory
-/// is no place for them (a huge file's, hundreds of MB for a 3 GB session,
-/// or one big example): an unnamed scratch file in OUT's state folder.
+/// Where formatted examples wait when memory is no place for them (a huge
+/// file's until its end, hundreds of MB for a 3 GB session, or one big
+/// example; a merge's until they are written in order): an unnamed
+/// scratch file in OUT's state folder.
 /// Small appends go through a buffer; the writer reads each piece back once.
-final class ExampleSpill {
+public final class ExampleSpill {
     private let file: UnnamedFile
     private var buffer: [UInt8] = []
     /// Bytes already in the file.
     private var written: Int64 = 0
     /// The first write that failed: the file's examples cannot be trusted.
-    private(set) var failure: SystemError?
+    public private(set) var failure: SystemError?
     private static let bufferSize = 1 << 20
 
-    init(in directory: String) throws(SystemError) {
+    public init(in directory: String) throws(SystemError) {
         file = try UnnamedFile(in: directory)
         buffer.reserveCapacity(Self.bufferSize)
     }
 
     /// Appends `bytes`; returns where they can be read back. A piece of
     /// half the buffer or more is written directly, not copied into it.
-    func append(_ bytes: UnsafeRawBufferPointer) -> SpilledBytes {
+    public func append(_ bytes: UnsafeRawBufferPointer) -> SpilledBytes {
         if buffer.count + bytes.count > Self.bufferSize { flush() }
         let spilled = SpilledBytes(file: file, offset: written + Int64(buffer.count), count: bytes.count)
         if bytes.count >= Self.bufferSize / 2 {
@@ -32,7 +33,7 @@ final class ExampleSpill {
     }
 
     /// Writes what the buffer holds; call before the examples are read.
-    func flush() {
+    public func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { write($0) }
         buffer.removeAll(keepingCapacity: true)
@@ -47,12 +48,12 @@ final class ExampleSpill {
 }
 
 /// Bytes waiting in a spill file: an example's line or record.
-struct SpilledBytes: Sendable {
+public struct SpilledBytes: Sendable {
     let file: UnnamedFile
     let offset: Int64
     let count: Int
 
-    func read() throws(SystemError) -> [UInt8] {
+    public func read() throws(SystemError) -> [UInt8] {
         try file.read(count: count, at: offset)
     }
 }
