@@ -1,0 +1,179 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import ThresherPipeline
+import ThresherState
+import ThresherStore
+@testable import ThresherSystem
+@testable import ThresherTools
+
+/// `thresh merge` of an archive's slices equals one scan of the whole:
+/// the same ids, lines and records, in the same order, the same duplicate
+/// kept; parts that disagree are refused; a merge that fails half way
+/// leaves FINAL as it was, and running it again finishes the job.
+@Suite(.serialized) struct MergeTests {
+    /// Sessions in several projects, with resumed sessions replaying
+    /// earlier turns (the same calls under new ids) into files that fall
+    /// in other slices, and duplicates inside one file.
+    static func archive(sessions: Int = 24, grown: Bool = false) -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        write(into: dir, sessions: sessions, grown: grown)
+        return dir
+    }
+
+    static func write(into dir: TemporaryDirectory, sessions: Int, grown: Bool) {
+        for s in 0..<sessions {
+            var t = Transcript()
+            t.session = "s\(s)"
+            // Replays the turns of session s - 3 first, with fresh call ids.
+            if s >= 3 { for i in 0..<4 { t.turn("session \(s - 3) turn \(i)", id: "r\(s)-\(i)", input: ["s": s - 3, "i": i]) } }
+            for i in 0..<(grown && s % 5 == 0 ? 9 : 6) { t.turn("session \(s) turn \(i)", id: "c\(s)-\(i)", input: ["s": s, "i": i]) }
+            t.turn("session \(s) turn 0", id: "again\(s)", input: ["s": s, "i": 0])
+            dir.write("p\(s % 4)/session-\(s).jsonl", t.contents)
+        }
+    }
+
+    /// FINAL's lines and records, as bytes.
+    static func content(_ out: String) throws -> (lines: [String], records: [String]) {
+        let lines = try readExamples(out).map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        var records: [String] = []
+        let model = out + "/state/model"
+        for name in try FileManager.default.contentsOfDirectory(atPath: model).sorted() {
+            let bytes = try decompress(Array(try Data(contentsOf: URL(fileURLWithPath: model + "/" + name))), name: name)
+            records += bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        }
+        return (lines, records)
+    }
+
+    static func scanSlices(_ archive: TemporaryDirectory, count: Int, configure: (inout ScanConfiguration) -> Void = { _ in }) throws -> [String] {
+        try (0..<count).map { k in
+            try rescan(archive) { configuration in
+                configuration.output = archive.path + "-part\(k)"
+                configuration.partition = try! Partition(index: k, count: count)
+                configure(&configuration)
+            }.out
+        }
+    }
+
+    static func merge(_ parts: [String], into output: String) throws -> OutputMerger.Report {
+        try OutputMerger.merge(OutputMerger.Configuration(parts: parts, output: output))
+    }
+
+    @Test(arguments: [1, 3, 8])
+    func mergedSlicesEqualOneScanOfTheWhole(count: Int) throws {
+        let archive = Self.archive()
+        let single = try rescan(archive) { $0.output = archive.path + "-single" }
+        #expect(single.report.duplicatesThisRun > 0)
+        let parts = try Self.scanSlices(archive, count: count)
+        // Every file is in exactly one slice.
+        let read = try parts.map { try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0 + "/report.json"))) as! [String: Any] }
+        #expect(read.map { $0["files"] as! Int }.reduce(0, +) == single.report.files)
+        let report = try Self.merge(parts, into: archive.path + "-final")
+        #expect(report.examplesWritten == single.report.examplesWritten)
+        let merged = try Self.content(archive.path + "-final")
+        let expected = try Self.content(single.out)
+        #expect(merged.lines == expected.lines)
+        #expect(merged.records == expected.records)
+        #expect(try OutputVerifier.verify(output: archive.path + "-final").problems == [])
+        // Nothing new: merging again writes nothing.
+        #expect(try Self.merge(parts, into: archive.path + "-final").examplesWritten == 0)
+    }
+
+    /// A key met in several slices keeps the occurrence first in path
+    /// order, whichever part comes first on the command line.
+    @Test func theFirstOccurrenceInPathOrderWinsWhateverThePartOrder() throws {
+        let archive = Self.archive()
+        let single = try rescan(archive) { $0.output = archive.path + "-single" }
+        let parts = try Self.scanSlices(archive, count: 3)
+        _ = try Self.merge(parts.reversed(), into: archive.path + "-final")
+        #expect(try Self.content(archive.path + "-final").lines == (try Self.content(single.out).lines))
+    }
+
+    @Test func partsThatDisagreeAreRefused() throws {
+        let archive = Self.archive(sessions: 6)
+        let parts = try Self.scanSlices(archive, count: 2)
+        let other = try rescan(archive) { configuration in
+            configuration.output = archive.path + "-other"
+            configuration.partition = try! Partition(index: 1, count: 2)
+            configuration.redaction = .none
+        }
+        #expect(throws: OutputMerger.Mismatch.self) { try Self.merge([parts[0], other.out], into: archive.path + "-final") }
+        #expect(throws: OutputMerger.Mismatch.self) { try Self.merge([parts[0], parts[0]], into: archive.path + "-final") }
+        let three = try rescan(archive) { configuration in
+            configuration.output = archive.path + "-three"
+            configuration.partition = try! Partition(index: 1, count: 3)
+        }
+        #expect(throws: OutputMerger.Mismatch.self) { try Self.merge([parts[0], three.out], into: archive.path + "-final") }
+        #expect(!FileManager.default.fileExists(atPath: archive.path + "-final/manifest.json"))
+        // A slice left out is merged, and named.
+        #expect(try Self.merge([parts[0]], into: archive.path + "-final").missingSlices == [1])
+    }
+
+    /// A part scanned with --partition refuses a run without it, and the
+    /// other way round: the slice is fixed for the folder.
+    @Test func aPartKeepsItsSlice() throws {
+        let archive = Self.archive(sessions: 4)
+        let parts = try Self.scanSlices(archive, count: 2)
+        #expect(throws: OutputFolder.OptionMismatch.self) { try rescan(archive) { $0.output = parts[0] } }
+        #expect(throws: OutputFolder.OptionMismatch.self) {
+            try rescan(archive) { $0.output = parts[0]; $0.partition = try! Partition(index: 1, count: 2) }
+        }
+        let whole = try rescan(archive)
+        #expect(throws: OutputFolder.OptionMismatch.self) {
+            try rescan(archive) { $0.output = whole.out; $0.partition = try! Partition(index: 0, count: 2) }
+        }
+    }
+
+    /// After the archive grew, the parts scan again (incrementally) and the
+    /// merge adds only what is new, keeping FINAL's shards: the same ids as
+    /// one OUT scanned before and after.
+    @Test func aMergeAfterThePartsGrewAddsOnlyWhatIsNew() throws {
+        let archive = Self.archive()
+        _ = try rescan(archive) { $0.output = archive.path + "-single" }
+        var parts = try Self.scanSlices(archive, count: 3)
+        _ = try Self.merge(parts, into: archive.path + "-final")
+        let firstShards = try manifestJSON(archive.path + "-final")["shards"] as! [[String: Any]]
+        Self.write(into: archive, sessions: 30, grown: true)
+        let single = try rescan(archive) { $0.output = archive.path + "-single" }
+        parts = try Self.scanSlices(archive, count: 3)
+        let report = try Self.merge(parts, into: archive.path + "-final")
+        #expect(report.examplesWritten == single.report.examplesWritten)
+        let shards = try manifestJSON(archive.path + "-final")["shards"] as! [[String: Any]]
+        #expect(shards.prefix(firstShards.count).map { $0["name"] as! String } == firstShards.map { $0["name"] as! String })
+        let ids = { (out: String) in Set(try readExamples(out).map { $0["id"] as! String }) }
+        #expect(try ids(archive.path + "-final") == (try ids(single.out)))
+        #expect(try readExamples(archive.path + "-final").count == (try readExamples(single.out).count))
+    }
+
+    /// A merge that fails while writing (disk full) leaves FINAL as it was;
+    /// run again, it ends as one clean merge.
+    @Test func aFailedMergeLeavesFinalAsItWasAndTheNextFinishes() throws {
+        let archive = Self.archive()
+        let single = try rescan(archive) { $0.output = archive.path + "-single" }
+        let parts = try Self.scanSlices(archive, count: 3)
+        let final = archive.path + "-final"
+        var writes = 0
+        FileDescriptor.injectedWriteError = { path in
+            guard path.hasPrefix(final + "/") else { return nil }
+            writes += 1
+            return writes == 3 ? ENOSPC : nil
+        }
+        defer { FileDescriptor.injectedWriteError = nil }
+        #expect(throws: SystemError.self) { try Self.merge(parts, into: final) }
+        FileDescriptor.injectedWriteError = nil
+        #expect(!FileManager.default.fileExists(atPath: final + "/manifest.json"))
+        _ = try Self.merge(parts, into: final)
+        #expect(try Self.content(final).lines == (try Self.content(single.out).lines))
+        #expect(try OutputVerifier.verify(output: final).problems == [])
+    }
+
+    @Test func slicesAreStableAndSpread() throws {
+        #expect(Partition.slice(of: "p/session.jsonl", count: 8) == Partition.slice(of: "p/session.jsonl", count: 8))
+        var sizes = [Int](repeating: 0, count: 8)
+        for i in 0..<8000 { sizes[Partition.slice(of: "-home-dev-project-\(i % 40)/\(i).jsonl", count: 8)] += 1 }
+        #expect(sizes.allSatisfy { $0 > 800 && $0 < 1200 })
+        #expect(throws: Partition.ParseError.self) { try Partition(parsing: "8/8") }
+        #expect(throws: Partition.ParseError.self) { try Partition(parsing: "1") }
+        #expect(try Partition(parsing: "3/8") == Partition(index: 3, count: 8))
+    }
+}
