@@ -30,19 +30,25 @@ demo: build
 	@echo "== $(DEMO_OUT)/shards:"; ls -l $(DEMO_OUT)/shards
 	@echo "== first example:"; zstd -dc $(DEMO_OUT)/shards/part-00000.jsonl.zst | head -n 1
 
-## Chromium renders the `thresh stats` page in a test (skipped without it).
+## Chromium renders the `thresh stats` page in a test (skipped without it);
+## slurm-wlm and munge run a one-node Slurm cluster in another (skipped
+## without them or without root).
 test-deps: deps
 	@dpkg -s chromium >/dev/null 2>&1 || { echo "installing: chromium"; \
 		$(SUDO) apt-get install -y -qq chromium || echo "chromium unavailable: the stats page render test will be skipped"; }
+	@dpkg -s slurm-wlm munge >/dev/null 2>&1 || { echo "installing: slurm-wlm munge"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge || echo "slurm unavailable: the cluster test will be skipped"; }
 
 ## The Swift test suite, then the interoperability test (shards loaded by
-## Hugging Face datasets from a throwaway virtualenv; needs PyPI); in CI
-## (CI=true) also a minute of fuzzing per target.
+## Hugging Face datasets from a throwaway virtualenv; needs PyPI), then the
+## Slurm test (a job array of partition scans and the merge on a one-node
+## cluster); in CI (CI=true) also a minute of fuzzing per target.
 test: test-deps
 	python3 scripts/module-table.py > /dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Tests/interop/run.sh
+	Tests/slurm/run.sh
 	@if [ "$$CI" = true ]; then $(MAKE) fuzz; fi
 
 ## libFuzzer with AddressSanitizer on the tokenizer and the redaction

@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ThresherToolsTests",
-            dependencies: ["TestSupport", "ThresherExtract", "ThresherFormats", "ThresherStore", "ThresherPipeline", "ThresherTools"]
+            dependencies: ["TestSupport", "ThresherExtract", "ThresherFormats", "ThresherState", "ThresherStore", "ThresherSystem", "ThresherPipeline", "ThresherTools"]
         ),
         .testTarget(name: "ThresherSynthTests", dependencies: ["TestSupport", "ThresherSystem", "ThresherPipeline", "ThresherTools", "ThresherSynth", crypto]),
         .testTarget(

@@ -13,9 +13,10 @@ import ThresherSystem
 /// first in path order (SPEC §5: files in bytewise order of their path
 /// relative to the root, lines in order), whichever part holds it.
 ///
-/// Three passes over the parts' example records (`OutputExamples`): the
-/// first finds each key's first occurrence; the second formats those that
-/// FINAL lacks into a scratch file (`ExampleSpill`); the third writes them
+/// Three passes: the first reads the parts (`MergePart`: records and shard
+/// lines, paired) and finds each key's first occurrence; the second copies
+/// the lines and records FINAL lacks into a scratch file (`ExampleSpill`)
+/// as the parts hold them, which is what one scan writes; the third writes them
 /// to FINAL in path order and commits like a scan does (killed at any
 /// moment, FINAL is as before or merged; run again, the same result).
 /// Incremental: keys FINAL already holds are never written again, so a
@@ -67,33 +68,32 @@ public enum OutputMerger {
             guard let (manifest, _) = try OutputFolder.peek(path: part) else { throw OutputStatus.NotAnOutput(path: part) }
             return manifest
         }
+        guard let format = OutputFormat(rawValue: manifests[0].format) else {
+            throw Mismatch(description: "\(configuration.parts[0]): unknown format \(manifests[0].format)")
+        }
         let options = try commonOptions(configuration.parts, manifests)
         report.missingSlices = try missingSlices(configuration.parts, manifests)
         let compression = Compression(rawValue: manifests[0].compression) ?? .zstd
         let folder = try OutputFolder(path: configuration.output, options: options, compression: compression.rawValue,
                                       fresh: false)
         defer { folder.unlock() }
-        guard let format = OutputFormat(rawValue: manifests[0].format) else {
-            throw Mismatch(description: "\(configuration.parts[0]): unknown format \(manifests[0].format)")
-        }
 
         // Pass 1: each key's first occurrence in path order.
+        let readers = zip(configuration.parts, manifests).map { MergePart(folder: $0, manifest: $1, format: format) }
         var files: [String] = []
         var fileIndex: [String: Int32] = [:]
         var first: [DedupKey: Occurrence] = [:]
         var counts: [Int] = []
-        for (part, path) in configuration.parts.enumerated() {
+        for (part, reader) in readers.enumerated() {
             var ordinal: Int32 = 0
-            try OutputExamples.forEach(in: path, manifest: manifests[part]) { id, example in
-                guard let key = DedupKey(hex: id) else { throw Mismatch(description: "\(path): bad id \(id)") }
-                let name = example.metadata.file
-                let file = fileIndex[name] ?? {
-                    files.append(name)
-                    fileIndex[name] = Int32(files.count - 1)
+            try reader.forEach { item in
+                guard let key = DedupKey(hex: item.id) else { throw Mismatch(description: "\(reader.folder): bad id \(item.id)") }
+                let file = fileIndex[item.file] ?? {
+                    files.append(item.file)
+                    fileIndex[item.file] = Int32(files.count - 1)
                     return Int32(files.count - 1)
                 }()
-                let occurrence = Occurrence(file: file, line: Int32(clamping: example.metadata.lineStart),
-                                            part: Int32(part), ordinal: ordinal)
+                let occurrence = Occurrence(file: file, line: Int32(clamping: item.lineStart), part: Int32(part), ordinal: ordinal)
                 if let met = first[key] {
                     report.duplicates += 1
                     if precedes(occurrence, met, files) { first[key] = occurrence }
@@ -116,27 +116,30 @@ public enum OutputMerger {
         var rank = counts.map { [Int32](repeating: -1, count: $0) }
         for (index, entry) in chosen.enumerated() { rank[Int(entry.at.part)][Int(entry.at.ordinal)] = Int32(index) }
 
-        // Pass 2: the chosen examples formatted, into a scratch file.
+        // Pass 2: the chosen examples' lines and records, as the parts hold
+        // them, into a scratch file (CSV rows formatted again from records).
         let spill = try ExampleSpill(in: folder.statePath)
         var pieces = [(line: SpilledBytes, record: SpilledBytes, split: SplitName?)?](repeating: nil, count: chosen.count)
         var writer = JSONWriter(capacity: 1 << 16)
-        let besides: OutputFormat? = options.contains { $0.name == "--split" && $0.value != "off" } ? nil : format
-        for (part, path) in configuration.parts.enumerated() {
+        for (part, reader) in readers.enumerated() {
             var ordinal = 0
-            try OutputExamples.forEach(in: path, manifest: manifests[part]) { id, example in
+            try reader.forEach { item in
                 defer { ordinal += 1 }
                 let at = rank[part][ordinal]
                 guard at >= 0 else { return }
-                writer.reset()
-                guard format.write(example, id: id, to: &writer) else {
-                    throw Mismatch(description: "\(path): example \(id) does not fit its own format \(format)")
+                var line = item.line
+                if line == nil {
+                    let (id, example) = try ExampleRecord.decode(item.record)
+                    writer.reset()
+                    guard format.write(example, id: id, to: &writer) else {
+                        throw Mismatch(description: "\(reader.folder): example \(id) does not fit its own format \(format)")
+                    }
+                    line = writer.bytes
+                    writer.shrink(to: 1 << 16)
                 }
-                let line = writer.withBytes { spill.append(UnsafeRawBufferPointer($0)) }
-                writer.reset()
-                ExampleRecord.write(example, id: id, besides: besides, to: &writer)
-                let record = writer.withBytes { spill.append(UnsafeRawBufferPointer($0)) }
-                writer.shrink(to: 1 << 16)
-                pieces[Int(at)] = (line, record, example.metadata.split)
+                let spilledLine = line!.withUnsafeBytes { spill.append($0) }
+                let spilledRecord = item.record.withUnsafeBytes { spill.append($0) }
+                pieces[Int(at)] = (spilledLine, spilledRecord, item.split)
             }
             rank[part] = []
         }

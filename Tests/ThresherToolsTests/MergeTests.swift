@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
 import Testing
+import ThresherExtract
+import ThresherFormats
 @testable import ThresherPipeline
 import ThresherState
 import ThresherStore
@@ -45,7 +47,7 @@ import ThresherStore
         return (lines, records)
     }
 
-    static func scanSlices(_ archive: TemporaryDirectory, count: Int, configure: (inout ScanConfiguration) -> Void = { _ in }) throws -> [String] {
+    static func scanSlices(_ archive: TemporaryDirectory, count: Int, configure: @escaping (inout ScanConfiguration) -> Void = { _ in }) throws -> [String] {
         try (0..<count).map { k in
             try rescan(archive) { configuration in
                 configuration.output = archive.path + "-part\(k)"
@@ -77,6 +79,33 @@ import ThresherStore
         #expect(try OutputVerifier.verify(output: archive.path + "-final").problems == [])
         // Nothing new: merging again writes nothing.
         #expect(try Self.merge(parts, into: archive.path + "-final").examplesWritten == 0)
+    }
+
+    /// Lines and records are copied as the parts hold them: split shards
+    /// (whole records, lines per part) and CSV (rows formatted again) too.
+    @Test(arguments: [(OutputFormat.sharegpt, true), (.csv, false), (.messages, true), (.unified, false)])
+    func everyFormatAndSplitMergesToOneScan(format: OutputFormat, split: Bool) throws {
+        let archive = Self.archive(sessions: 12)
+        let shape: (inout ScanConfiguration) -> Void = { configuration in
+            configuration.format = format
+            configuration.compression = .zstd
+            if split { configuration.split = try! DatasetSplit(parsing: "60,20,20") }
+        }
+        let single = try rescan(archive) { $0.output = archive.path + "-single"; shape(&$0) }
+        let parts = try Self.scanSlices(archive, count: 3, configure: shape)
+        _ = try Self.merge(parts, into: archive.path + "-final")
+        let files = { (out: String) -> [String: [UInt8]] in
+            var all: [String: [UInt8]] = [:]
+            for name in OutputFolder.shardFiles(out + "/shards") + (try FileManager.default.contentsOfDirectory(atPath: out + "/state/model")).map({ "model/" + $0 }) {
+                let path = name.hasPrefix("model/") ? out + "/state/" + name : out + "/shards/" + name
+                all[name] = try decompress(Array(try Data(contentsOf: URL(fileURLWithPath: path))), name: name)
+            }
+            return all
+        }
+        let merged = try files(archive.path + "-final")
+        #expect(merged.keys.sorted() == (try files(single.out)).keys.sorted())
+        #expect(merged == (try files(single.out)))
+        #expect(try OutputVerifier.verify(output: archive.path + "-final").problems == [])
     }
 
     /// A key met in several slices keeps the occurrence first in path
