@@ -196,6 +196,45 @@ import ThresherStore
         #expect(try OutputVerifier.verify(output: final).problems == [])
     }
 
+    /// `thresh merge` killed (SIGKILL) at random moments, then run to the
+    /// end: FINAL is one clean merge, its folder holds only what it lists.
+    @Test func aKilledMergeRunAgainEndsAsOneCleanMerge() throws {
+        let archive = Self.archive(sessions: 40)
+        let single = try rescan(archive) { $0.output = archive.path + "-single"; $0.shardSize = 3000 }
+        let parts = try Self.scanSlices(archive, count: 3) { $0.shardSize = 3000 }
+        let final = archive.path + "-final"
+        let arguments = ["merge"] + parts + ["-o", final, "--shard-size", "3000", "--quiet"]
+        var random = SeededRandom(state: 7)
+        var kills = 0
+        for _ in 0..<30 where kills < 10 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(1_000 + random.below(120_000)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+            // A merge that finished before the kill: start over, to kill more.
+            if process.terminationStatus == 0 && process.terminationReason == .exit { try? FileManager.default.removeItem(atPath: final) }
+        }
+        #expect(kills >= 5)
+        let finish = Process()
+        finish.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
+        finish.arguments = arguments
+        try finish.run()
+        finish.waitUntilExit()
+        #expect(finish.terminationStatus == 0)
+        #expect(try Self.content(final).lines == (try Self.content(single.out).lines))
+        #expect(try Self.content(final).records == (try Self.content(single.out).records))
+        #expect(try OutputVerifier.verify(output: final).problems == [])
+        let listed = (try manifestJSON(final)["shards"] as! [[String: Any]]).map { $0["name"] as! String }
+        #expect(OutputFolder.shardFiles(final + "/shards").sorted() == listed.sorted())
+    }
+
     @Test func slicesAreStableAndSpread() throws {
         #expect(Partition.slice(of: "p/session.jsonl", count: 8) == Partition.slice(of: "p/session.jsonl", count: 8))
         var sizes = [Int](repeating: 0, count: 8)
