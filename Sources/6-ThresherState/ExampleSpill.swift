@@ -32,6 +32,16 @@ public final class ExampleSpill {
         return spilled
     }
 
+    /// Where the next append lands.
+    public var end: Int64 { written + Int64(buffer.count) }
+
+    /// `count` bytes from `offset` (flushed first if they are still buffered).
+    public func read(at offset: Int64, count: Int) throws(SystemError) -> [UInt8] {
+        if offset + Int64(count) > written { flush() }
+        if let failure { throw failure }
+        return try file.read(count: count, at: offset)
+    }
+
     /// Writes what the buffer holds; call before the examples are read.
     public func flush() {
         guard !buffer.isEmpty else { return }

@@ -13,10 +13,12 @@ import ThresherSystem
 /// first in path order (SPEC §5: files in bytewise order of their path
 /// relative to the root, lines in order), whichever part holds it.
 ///
-/// Three passes: the first reads the parts (`MergePart`: records and shard
-/// lines, paired) and finds each key's first occurrence; the second copies
-/// the lines and records FINAL lacks into a scratch file (`ExampleSpill`)
-/// as the parts hold them, which is what one scan writes; the third writes them
+/// Three passes, with memory bounded by sorting on disk (`ExternalSorter`):
+/// the first reads the parts (`MergePart`: records and shard lines, paired)
+/// and sorts every occurrence by key, which gives each key's first one; the
+/// second copies the lines and records FINAL lacks into a scratch file
+/// (`ExampleSpill`) as the parts hold them, which is what one scan writes;
+/// the third writes them
 /// to FINAL in path order and commits like a scan does (killed at any
 /// moment, FINAL is as before or merged; run again, the same result).
 /// Incremental: keys FINAL already holds are never written again, so a
@@ -27,6 +29,9 @@ public enum OutputMerger {
         public var output: String
         public var level: Int?
         public var shardSize: Int64 = 128 << 20
+        /// Occurrences sorted in memory at once (32 bytes each); more go
+        /// to disk in sorted runs.
+        public var sortRunLength = 2 << 20
 
         public init(parts: [String], output: String) {
             self.parts = parts
@@ -53,12 +58,59 @@ public enum OutputMerger {
         public var bytesWritten: Int64 = 0
     }
 
-    /// Where an example was met: its file (index into `files`) and prompt line.
-    private struct Occurrence {
+    /// An example met: its key, its file (an index, then its rank in path
+    /// order) and prompt line, and which part holds it where.
+    struct Occurrence: BitwiseCopyable {
+        var high: UInt64
+        var low: UInt64
         var file: Int32
         var line: Int32
         var part: Int32
         var ordinal: Int32
+    }
+
+    /// Where a chosen example's line and record lie in the scratch file.
+    struct Piece {
+        var offset: Int64
+        var line: Int32
+        var record: Int32
+        /// Index into `SplitName.allCases`, or -1.
+        var split: Int32
+    }
+
+    /// The chosen examples of one part, by position in it: a bit each, and
+    /// counts per word to tell an example's index among the chosen.
+    struct ChosenSet {
+        private var bits: [UInt64]
+        private var before: [Int32] = []
+        private(set) var total = 0
+
+        init(count: Int) {
+            bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+        }
+
+        mutating func insert(_ position: Int) {
+            bits[position >> 6] |= 1 << UInt64(position & 63)
+            total += 1
+        }
+
+        func contains(_ position: Int) -> Bool {
+            bits[position >> 6] & (1 << UInt64(position & 63)) != 0
+        }
+
+        mutating func finish() {
+            var sum: Int32 = 0
+            before = bits.map { word in
+                defer { sum += Int32(word.nonzeroBitCount) }
+                return sum
+            }
+        }
+
+        /// How many chosen examples come before `position` in the part.
+        func index(of position: Int) -> Int {
+            let word = bits[position >> 6] & ((1 << UInt64(position & 63)) &- 1)
+            return Int(before[position >> 6]) + word.nonzeroBitCount
+        }
     }
 
     public static func merge(_ configuration: Configuration) throws -> Report {
@@ -78,11 +130,13 @@ public enum OutputMerger {
                                       fresh: false)
         defer { folder.unlock() }
 
-        // Pass 1: each key's first occurrence in path order.
+        // Pass 1: every occurrence of every key, sorted by key on disk.
         let readers = zip(configuration.parts, manifests).map { MergePart(folder: $0, manifest: $1, format: format) }
         var files: [String] = []
         var fileIndex: [String: Int32] = [:]
-        var first: [DedupKey: Occurrence] = [:]
+        var byKey = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
+            ($0.high, $0.low) < ($1.high, $1.low)
+        }
         var counts: [Int] = []
         for (part, reader) in readers.enumerated() {
             var ordinal: Int32 = 0
@@ -93,40 +147,65 @@ public enum OutputMerger {
                     fileIndex[item.file] = Int32(files.count - 1)
                     return Int32(files.count - 1)
                 }()
-                let occurrence = Occurrence(file: file, line: Int32(clamping: item.lineStart), part: Int32(part), ordinal: ordinal)
-                if let met = first[key] {
-                    report.duplicates += 1
-                    if precedes(occurrence, met, files) { first[key] = occurrence }
-                } else {
-                    first[key] = occurrence
-                }
+                try byKey.append(Occurrence(high: key.high, low: key.low, file: file, line: Int32(clamping: item.lineStart),
+                                            part: Int32(part), ordinal: ordinal))
                 ordinal += 1
             }
             counts.append(Int(ordinal))
             report.examplesRead += Int(ordinal)
         }
-        let committed = Set(folder.committedKeys)
-        var chosen: [(key: DedupKey, at: Occurrence)] = []
-        for (key, occurrence) in first {
-            if committed.contains(key) { report.alreadyInOutput += 1 } else { chosen.append((key, occurrence)) }
+        fileIndex = [:]
+        // Files in path order (SPEC §5: bytewise): an occurrence's place is (rank, line).
+        var rank = [Int32](repeating: 0, count: files.count)
+        for (order, file) in files.indices.sorted(by: { files[$0].utf8.lexicographicallyPrecedes(files[$1].utf8) }).enumerated() {
+            rank[file] = Int32(order)
         }
-        first = [:]
-        chosen.sort { precedes($0.at, $1.at, files) }
-        // Where each chosen example goes in FINAL's write order, per part and ordinal.
-        var rank = counts.map { [Int32](repeating: -1, count: $0) }
-        for (index, entry) in chosen.enumerated() { rank[Int(entry.at.part)][Int(entry.at.ordinal)] = Int32(index) }
+        files = []
+
+        // Each key's first occurrence, unless FINAL holds the key; sorted
+        // again, by place: FINAL's write order.
+        let committed = Set(folder.committedKeys)
+        var chosen = counts.map { ChosenSet(count: $0) }
+        var byPlace = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
+            ($0.file, $0.line, $0.part, $0.ordinal) < ($1.file, $1.line, $1.part, $1.ordinal)
+        }
+        var occurrences = try byKey.sorted()
+        var best: Occurrence?
+        func settle(_ first: Occurrence) throws {
+            if committed.contains(DedupKey(high: first.high, low: first.low)) {
+                report.alreadyInOutput += 1
+                return
+            }
+            chosen[Int(first.part)].insert(Int(first.ordinal))
+            try byPlace.append(first)
+        }
+        while var occurrence = try occurrences.next() {
+            occurrence.file = rank[Int(occurrence.file)]
+            if let current = best, current.high == occurrence.high, current.low == occurrence.low {
+                report.duplicates += 1
+                if (occurrence.file, occurrence.line, occurrence.part, occurrence.ordinal)
+                    < (current.file, current.line, current.part, current.ordinal) { best = occurrence }
+                continue
+            }
+            if let current = best { try settle(current) }
+            best = occurrence
+        }
+        if let current = best { try settle(current) }
+        for index in chosen.indices { chosen[index].finish() }
 
         // Pass 2: the chosen examples' lines and records, as the parts hold
-        // them, into a scratch file (CSV rows formatted again from records).
+        // them, into a scratch file (CSV rows formatted again from records),
+        // and where each lies, per part in part order.
         let spill = try ExampleSpill(in: folder.statePath)
-        var pieces = [(line: SpilledBytes, record: SpilledBytes, split: SplitName?)?](repeating: nil, count: chosen.count)
+        var pieces: [[Piece]] = []
         var writer = JSONWriter(capacity: 1 << 16)
         for (part, reader) in readers.enumerated() {
             var ordinal = 0
+            var placed: [Piece] = []
+            placed.reserveCapacity(chosen[part].total)
             try reader.forEach { item in
                 defer { ordinal += 1 }
-                let at = rank[part][ordinal]
-                guard at >= 0 else { return }
+                guard chosen[part].contains(ordinal) else { return }
                 var line = item.line
                 if line == nil {
                     let (id, example) = try ExampleRecord.decode(item.record)
@@ -137,42 +216,37 @@ public enum OutputMerger {
                     line = writer.bytes
                     writer.shrink(to: 1 << 16)
                 }
-                let spilledLine = line!.withUnsafeBytes { spill.append($0) }
-                let spilledRecord = item.record.withUnsafeBytes { spill.append($0) }
-                pieces[Int(at)] = (spilledLine, spilledRecord, item.split)
+                let offset = spill.end
+                _ = line!.withUnsafeBytes { spill.append($0) }
+                _ = item.record.withUnsafeBytes { spill.append($0) }
+                placed.append(Piece(offset: offset, line: Int32(line!.count), record: Int32(item.record.count),
+                                    split: item.split.map { Int32(SplitName.allCases.firstIndex(of: $0)!) } ?? -1))
             }
-            rank[part] = []
+            pieces.append(placed)
         }
         spill.flush()
         if let failure = spill.failure { throw failure }
 
-        // Pass 3: written in path order, then committed.
+        // Pass 3: written in place order, then committed.
         let shards = SplitShardWriters(folder: folder, format: format, compression: compression,
                                        level: configuration.level ?? compression.defaultLevel, shardSize: configuration.shardSize)
         let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
-        for (index, piece) in pieces.enumerated() {
-            guard let piece else { throw Mismatch(description: "example \(chosen[index].key.hex) vanished from its part while merging") }
-            let line = try piece.line.read()
+        var keys: [DedupKey] = []
+        var ordered = try byPlace.sorted()
+        while let next = try ordered.next() {
+            let piece = pieces[Int(next.part)][chosen[Int(next.part)].index(of: Int(next.ordinal))]
+            let line = try spill.read(at: piece.offset, count: Int(piece.line))
             report.bytesWritten += Int64(line.count)
-            try shards.write(line: line, split: piece.split)
-            try records.write(line: try piece.record.read())
+            try shards.write(line: line, split: piece.split < 0 ? nil : SplitName.allCases[Int(piece.split)])
+            try records.write(line: try spill.read(at: piece.offset + Int64(piece.line), count: Int(piece.record)))
+            keys.append(DedupKey(high: next.high, low: next.low))
         }
-        report.examplesWritten = chosen.count
+        report.examplesWritten = keys.count
         let written = try shards.finish()
         report.shards = written.map(\.name)
-        try folder.commit(shards: written, records: try records.finish(), keys: chosen.map(\.key),
+        try folder.commit(shards: written, records: try records.finish(), keys: keys,
                           states: Array(folder.fileStates.values), run: runEntry(configuration, report))
         return report
-    }
-
-    /// Path order (SPEC §5): file path bytewise, then line; ties (a part
-    /// given twice) by part and position in it.
-    private static func precedes(_ a: Occurrence, _ b: Occurrence, _ files: [String]) -> Bool {
-        if a.file != b.file {
-            return files[Int(a.file)].utf8.lexicographicallyPrecedes(files[Int(b.file)].utf8)
-        }
-        if a.line != b.line { return a.line < b.line }
-        return (a.part, a.ordinal) < (b.part, b.ordinal)
     }
 
     /// The options every part shares: all that shape examples must agree;

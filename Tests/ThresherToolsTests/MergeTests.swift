@@ -57,12 +57,16 @@ import ThresherStore
         }
     }
 
-    static func merge(_ parts: [String], into output: String) throws -> OutputMerger.Report {
-        try OutputMerger.merge(OutputMerger.Configuration(parts: parts, output: output))
+    static func merge(_ parts: [String], into output: String, sortRunLength: Int? = nil) throws -> OutputMerger.Report {
+        var configuration = OutputMerger.Configuration(parts: parts, output: output)
+        if let sortRunLength { configuration.sortRunLength = sortRunLength }
+        return try OutputMerger.merge(configuration)
     }
 
-    @Test(arguments: [1, 3, 8])
-    func mergedSlicesEqualOneScanOfTheWhole(count: Int) throws {
+    /// Also with the keys sorted on disk in runs of 1 and of 7 occurrences
+    /// (the default holds this archive in one run in memory).
+    @Test(arguments: [(1, nil), (3, nil), (8, nil), (3, 1), (8, 7)] as [(Int, Int?)])
+    func mergedSlicesEqualOneScanOfTheWhole(count: Int, sortRunLength: Int?) throws {
         let archive = Self.archive()
         let single = try rescan(archive) { $0.output = archive.path + "-single" }
         #expect(single.report.duplicatesThisRun > 0)
@@ -70,8 +74,9 @@ import ThresherStore
         // Every file is in exactly one slice.
         let read = try parts.map { try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0 + "/report.json"))) as! [String: Any] }
         #expect(read.map { $0["files"] as! Int }.reduce(0, +) == single.report.files)
-        let report = try Self.merge(parts, into: archive.path + "-final")
+        let report = try Self.merge(parts, into: archive.path + "-final", sortRunLength: sortRunLength)
         #expect(report.examplesWritten == single.report.examplesWritten)
+        #expect(report.examplesRead == report.examplesWritten + report.duplicates)
         let merged = try Self.content(archive.path + "-final")
         let expected = try Self.content(single.out)
         #expect(merged.lines == expected.lines)
@@ -165,8 +170,9 @@ import ThresherStore
         Self.write(into: archive, sessions: 30, grown: true)
         let single = try rescan(archive) { $0.output = archive.path + "-single" }
         parts = try Self.scanSlices(archive, count: 3)
-        let report = try Self.merge(parts, into: archive.path + "-final")
+        let report = try Self.merge(parts, into: archive.path + "-final", sortRunLength: 5)
         #expect(report.examplesWritten == single.report.examplesWritten)
+        #expect(report.examplesRead == report.examplesWritten + report.duplicates + report.alreadyInOutput)
         let shards = try manifestJSON(archive.path + "-final")["shards"] as! [[String: Any]]
         #expect(shards.prefix(firstShards.count).map { $0["name"] as! String } == firstShards.map { $0["name"] as! String })
         let ids = { (out: String) in Set(try readExamples(out).map { $0["id"] as! String }) }
@@ -243,5 +249,30 @@ import ThresherStore
         #expect(throws: Partition.ParseError.self) { try Partition(parsing: "8/8") }
         #expect(throws: Partition.ParseError.self) { try Partition(parsing: "1") }
         #expect(try Partition(parsing: "3/8") == Partition(index: 3, count: 8))
+    }
+}
+
+/// The merge's on-disk sort: any run length gives the in-memory order.
+@Suite struct ExternalSorterTests {
+    struct Pair: BitwiseCopyable, Equatable {
+        var a: UInt64
+        var b: Int32
+    }
+
+    @Test(arguments: [1, 3, 1000, 50_000, 1 << 20])
+    func runsMergeToTheSortedWhole(runLength: Int) throws {
+        let dir = TemporaryDirectory()
+        var random = SeededRandom(state: UInt64(runLength))
+        let pairs = (0..<20_000).map { i in Pair(a: UInt64(random.below(5_000)), b: Int32(i)) }
+        var sorter = ExternalSorter<Pair>(directory: dir.path, runLength: runLength) { ($0.a, $0.b) < ($1.a, $1.b) }
+        for pair in pairs { try sorter.append(pair) }
+        var merged = try sorter.sorted()
+        var out: [Pair] = []
+        while let next = try merged.next() { out.append(next) }
+        let expected = pairs.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        #expect(out.count == expected.count)
+        #expect(out == expected)
+        // Runs live in a nameless scratch file: nothing is left in the folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
