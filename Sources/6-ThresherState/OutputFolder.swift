@@ -164,7 +164,15 @@ public final class OutputFolder {
 
     /// Records a finished run whose shards are already in place: the new
     /// cursors and keys first, then the manifest that makes them current.
-    public func commit(shards: [ShardInfo], records: [ShardInfo], keys: [DedupKey], states: [FileState], run: String) throws {
+    /// Appends keys of the run in progress to the key log ahead of `commit`
+    /// (a long merge need not hold them all); they count only once a
+    /// commit's manifest does, with `appendedKeys` saying how many.
+    public func appendKeys(_ keys: [DedupKey]) throws {
+        try KeyLog.append(keys, path: keyLogPath)
+    }
+
+    public func commit(shards: [ShardInfo], records: [ShardInfo], keys: [DedupKey], appendedKeys: Int = 0,
+                       states: [FileState], run: String) throws {
         var next = manifest
         next.stateGeneration += 1
         try OutputFile.writeAtomically(
@@ -173,7 +181,7 @@ public final class OutputFolder {
         try KeyLog.append(keys, path: keyLogPath)
         next.shards += shards
         next.recordShards += records
-        next.dedupKeys += keys.count
+        next.dedupKeys += appendedKeys + keys.count
         next.runs.append(run)
         try OutputFile.writeAtomically(next.encoded(), to: manifestPath)
         if manifest.stateGeneration > 0 {

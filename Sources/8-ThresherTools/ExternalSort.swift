@@ -158,3 +158,55 @@ struct ExternalSorter<Element: BitwiseCopyable> {
         }
     }
 }
+
+/// Fixed-size records appended in order and read back by index, kept in a
+/// nameless scratch file: a buffer for appending and one cached block for
+/// reading, so reads in (mostly) increasing order cost one `pread` a block.
+struct ScratchArray<Element: BitwiseCopyable> {
+    private let file: UnnamedFile
+    private var pending: [Element] = []
+    private(set) var count = 0
+    private var flushed = 0
+    private var block: [Element] = []
+    private var blockStart = -1
+    private static var stride: Int { MemoryLayout<Element>.stride }
+    private static var blockLength: Int { max(1, (64 << 10) / stride) }
+
+    init(directory: String) throws {
+        file = try UnnamedFile(in: directory)
+    }
+
+    mutating func append(_ element: Element) throws {
+        pending.append(element)
+        count += 1
+        if pending.count >= Self.blockLength { try flush() }
+    }
+
+    private mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let scratch = file
+        let offset = Int64(flushed * Self.stride)
+        let failure: SystemError? = pending.withUnsafeBytes { bytes in
+            do throws(SystemError) { try scratch.write(bytes, at: offset) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        flushed += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    mutating func element(at index: Int) throws -> Element {
+        precondition(index < count)
+        if index >= flushed { return pending[index - flushed] }
+        let start = index / Self.blockLength * Self.blockLength
+        if start != blockStart {
+            let length = min(Self.blockLength, flushed - start)
+            let bytes = try file.read(count: length * Self.stride, at: Int64(start * Self.stride))
+            block = bytes.withUnsafeBytes { raw in
+                (0..<length).map { raw.loadUnaligned(fromByteOffset: $0 * Self.stride, as: Element.self) }
+            }
+            blockStart = start
+        }
+        return block[index - start]
+    }
+}

@@ -32,6 +32,9 @@ public enum OutputMerger {
         /// Occurrences sorted in memory at once (32 bytes each); more go
         /// to disk in sorted runs.
         public var sortRunLength = 2 << 20
+        /// New keys go to FINAL's key log in chunks of this many, ahead of
+        /// the commit that makes them count.
+        public var keyChunk = 1 << 20
 
         public init(parts: [String], output: String) {
             self.parts = parts
@@ -70,7 +73,7 @@ public enum OutputMerger {
     }
 
     /// Where a chosen example's line and record lie in the scratch file.
-    struct Piece {
+    struct Piece: BitwiseCopyable {
         var offset: Int64
         var line: Int32
         var record: Int32
@@ -154,6 +157,11 @@ public enum OutputMerger {
             counts.append(Int(ordinal))
             report.examplesRead += Int(ordinal)
         }
+        // FINAL's keys join the sort as occurrences that come before any:
+        // a key met among them is already written (no hash set of them).
+        for key in folder.committedKeys {
+            try byKey.append(Occurrence(high: key.high, low: key.low, file: -1, line: 0, part: -1, ordinal: 0))
+        }
         fileIndex = [:]
         // Files in path order (SPEC §5: bytewise): an occurrence's place is (rank, line).
         var rank = [Int32](repeating: 0, count: files.count)
@@ -164,15 +172,22 @@ public enum OutputMerger {
 
         // Each key's first occurrence, unless FINAL holds the key; sorted
         // again, by place: FINAL's write order.
-        let committed = Set(folder.committedKeys)
         var chosen = counts.map { ChosenSet(count: $0) }
         var byPlace = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
             ($0.file, $0.line, $0.part, $0.ordinal) < ($1.file, $1.line, $1.part, $1.ordinal)
         }
         var occurrences = try byKey.sorted()
+        // FINAL's own entries (file -1) come first in place order: a key it
+        // holds is never chosen again.
+        func precedes(_ a: Occurrence, _ b: Occurrence) -> Bool {
+            (a.file, a.line, a.part, a.ordinal) < (b.file, b.line, b.part, b.ordinal)
+        }
         var best: Occurrence?
-        func settle(_ first: Occurrence) throws {
-            if committed.contains(DedupKey(high: first.high, low: first.low)) {
+        var met = 0  // occurrences of best's key in the parts
+        func settle() throws {
+            guard let first = best, met > 0 else { return }
+            report.duplicates += met - 1
+            if first.part < 0 {
                 report.alreadyInOutput += 1
                 return
             }
@@ -180,29 +195,28 @@ public enum OutputMerger {
             try byPlace.append(first)
         }
         while var occurrence = try occurrences.next() {
-            occurrence.file = rank[Int(occurrence.file)]
+            if occurrence.part >= 0 { occurrence.file = rank[Int(occurrence.file)] }
             if let current = best, current.high == occurrence.high, current.low == occurrence.low {
-                report.duplicates += 1
-                if (occurrence.file, occurrence.line, occurrence.part, occurrence.ordinal)
-                    < (current.file, current.line, current.part, current.ordinal) { best = occurrence }
-                continue
+                if precedes(occurrence, current) { best = occurrence }
+            } else {
+                try settle()
+                best = occurrence
+                met = 0
             }
-            if let current = best { try settle(current) }
-            best = occurrence
+            if occurrence.part >= 0 { met += 1 }
         }
-        if let current = best { try settle(current) }
+        try settle()
         for index in chosen.indices { chosen[index].finish() }
 
         // Pass 2: the chosen examples' lines and records, as the parts hold
         // them, into a scratch file (CSV rows formatted again from records),
-        // and where each lies, per part in part order.
+        // and where each lies, per part in part order (on disk too).
         let spill = try ExampleSpill(in: folder.statePath)
-        var pieces: [[Piece]] = []
+        var pieces: [ScratchArray<Piece>] = []
         var writer = JSONWriter(capacity: 1 << 16)
         for (part, reader) in readers.enumerated() {
             var ordinal = 0
-            var placed: [Piece] = []
-            placed.reserveCapacity(chosen[part].total)
+            var placed = try ScratchArray<Piece>(directory: folder.statePath)
             try reader.forEach { item in
                 defer { ordinal += 1 }
                 guard chosen[part].contains(ordinal) else { return }
@@ -219,7 +233,7 @@ public enum OutputMerger {
                 let offset = spill.end
                 _ = line!.withUnsafeBytes { spill.append($0) }
                 _ = item.record.withUnsafeBytes { spill.append($0) }
-                placed.append(Piece(offset: offset, line: Int32(line!.count), record: Int32(item.record.count),
+                try placed.append(Piece(offset: offset, line: Int32(line!.count), record: Int32(item.record.count),
                                     split: item.split.map { Int32(SplitName.allCases.firstIndex(of: $0)!) } ?? -1))
             }
             pieces.append(placed)
@@ -232,19 +246,25 @@ public enum OutputMerger {
                                        level: configuration.level ?? compression.defaultLevel, shardSize: configuration.shardSize)
         let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
         var keys: [DedupKey] = []
+        var appendedKeys = 0
         var ordered = try byPlace.sorted()
         while let next = try ordered.next() {
-            let piece = pieces[Int(next.part)][chosen[Int(next.part)].index(of: Int(next.ordinal))]
+            let piece = try pieces[Int(next.part)].element(at: chosen[Int(next.part)].index(of: Int(next.ordinal)))
             let line = try spill.read(at: piece.offset, count: Int(piece.line))
             report.bytesWritten += Int64(line.count)
             try shards.write(line: line, split: piece.split < 0 ? nil : SplitName.allCases[Int(piece.split)])
             try records.write(line: try spill.read(at: piece.offset + Int64(piece.line), count: Int(piece.record)))
             keys.append(DedupKey(high: next.high, low: next.low))
+            if keys.count >= configuration.keyChunk {
+                try folder.appendKeys(keys)
+                appendedKeys += keys.count
+                keys.removeAll(keepingCapacity: true)
+            }
         }
-        report.examplesWritten = keys.count
+        report.examplesWritten = appendedKeys + keys.count
         let written = try shards.finish()
         report.shards = written.map(\.name)
-        try folder.commit(shards: written, records: try records.finish(), keys: keys,
+        try folder.commit(shards: written, records: try records.finish(), keys: keys, appendedKeys: appendedKeys,
                           states: Array(folder.fileStates.values), run: runEntry(configuration, report))
         return report
     }

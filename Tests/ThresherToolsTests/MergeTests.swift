@@ -59,12 +59,16 @@ import ThresherStore
 
     static func merge(_ parts: [String], into output: String, sortRunLength: Int? = nil) throws -> OutputMerger.Report {
         var configuration = OutputMerger.Configuration(parts: parts, output: output)
-        if let sortRunLength { configuration.sortRunLength = sortRunLength }
+        if let sortRunLength {
+            configuration.sortRunLength = sortRunLength
+            configuration.keyChunk = sortRunLength + 1
+        }
         return try OutputMerger.merge(configuration)
     }
 
     /// Also with the keys sorted on disk in runs of 1 and of 7 occurrences
-    /// (the default holds this archive in one run in memory).
+    /// (the default holds this archive in one run in memory), and new keys
+    /// logged in chunks before the commit.
     @Test(arguments: [(1, nil), (3, nil), (8, nil), (3, 1), (8, 7)] as [(Int, Int?)])
     func mergedSlicesEqualOneScanOfTheWhole(count: Int, sortRunLength: Int?) throws {
         let archive = Self.archive()
@@ -273,6 +277,18 @@ import ThresherStore
         #expect(out.count == expected.count)
         #expect(out == expected)
         // Runs live in a nameless scratch file: nothing is left in the folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func aScratchArrayReadsBackEveryElementInAnyOrder() throws {
+        let dir = TemporaryDirectory()
+        var array = try ScratchArray<Pair>(directory: dir.path)
+        for i in 0..<10_000 { try array.append(Pair(a: UInt64(i) * 7, b: Int32(i))) }
+        #expect(array.count == 10_000)
+        var random = SeededRandom(state: 11)
+        for i in Array(0..<10_000) + (0..<2_000).map({ _ in random.below(10_000) }) {
+            #expect(try array.element(at: i) == Pair(a: UInt64(i) * 7, b: Int32(i)))
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
