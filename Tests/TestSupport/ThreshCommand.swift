@@ -31,4 +31,22 @@ public enum ThreshCommand {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                        stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Runs `thresh` and sends it SIGKILL after `microseconds`, unless it
+    /// ended first. Returns whether it was killed, and, if not, its status.
+    public static func runKilled(_ arguments: [String], after microseconds: UInt32) throws -> (killed: Bool, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(microseconds)
+        var killed = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            killed = true
+        }
+        process.waitUntilExit()
+        return (killed, process.terminationReason == .exit ? process.terminationStatus : -1)
+    }
 }

@@ -121,17 +121,7 @@ import ThresherScan
                 step += 1
                 reveal(step, of: steps)
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(2_000 + random.below(150_000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
+            if try ThreshCommand.runKilled(arguments, after: UInt32(2_000 + random.below(150_000))).killed { kills += 1 }
         }
         #expect(kills >= 20)
         reveal(steps, of: steps)

@@ -217,19 +217,10 @@ import ThresherStore
         var random = SeededRandom(state: 7)
         var kills = 0
         for _ in 0..<30 where kills < 10 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(1_000 + random.below(120_000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
+            let run = try ThreshCommand.runKilled(arguments, after: UInt32(1_000 + random.below(120_000)))
+            if run.killed { kills += 1 }
             // A merge that finished before the kill: start over, to kill more.
-            if process.terminationStatus == 0 && process.terminationReason == .exit { try? FileManager.default.removeItem(atPath: final) }
+            if run.status == 0 { try? FileManager.default.removeItem(atPath: final) }
         }
         #expect(kills >= 5)
         let finish = Process()
