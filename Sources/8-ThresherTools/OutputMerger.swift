@@ -86,7 +86,6 @@ public enum OutputMerger {
     struct ChosenSet {
         private var bits: [UInt64]
         private var before: [Int32] = []
-        private(set) var total = 0
 
         init(count: Int) {
             bits = [UInt64](repeating: 0, count: (count + 63) / 64)
@@ -94,7 +93,6 @@ public enum OutputMerger {
 
         mutating func insert(_ position: Int) {
             bits[position >> 6] |= 1 << UInt64(position & 63)
-            total += 1
         }
 
         func contains(_ position: Int) -> Bool {
@@ -133,8 +131,32 @@ public enum OutputMerger {
                                       fresh: false)
         defer { folder.unlock() }
 
-        // Pass 1: every occurrence of every key, sorted by key on disk.
         let readers = zip(configuration.parts, manifests).map { MergePart(folder: $0, manifest: $1, format: format) }
+        let (byKey, counts, rank) = try sortByKey(readers, folder: folder, configuration: configuration, report: &report)
+        let (chosen, sortedByPlace) = try chooseFirsts(byKey, counts: counts, rank: rank, configuration: configuration,
+                                                       directory: folder.statePath, report: &report)
+        var byPlace = sortedByPlace
+        let (spill, pieces) = try spillChosen(readers, chosen: chosen, format: format, directory: folder.statePath)
+        let shards = SplitShardWriters(folder: folder, format: format, compression: compression,
+                                       level: configuration.level ?? compression.defaultLevel, shardSize: configuration.shardSize)
+        let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
+        let (keys, appendedKeys) = try writeInPlaceOrder(&byPlace, chosen: chosen, pieces: pieces, spill: spill,
+                                                         shards: shards, records: records, folder: folder,
+                                                         configuration: configuration, report: &report)
+        report.examplesWritten = appendedKeys + keys.count
+        let written = try shards.finish()
+        report.shards = written.map(\.name)
+        try folder.commit(shards: written, records: try records.finish(), keys: keys, appendedKeys: appendedKeys,
+                          states: Array(folder.fileStates.values), run: runEntry(configuration, report))
+        return report
+    }
+
+    /// Pass 1: every occurrence of every key, sorted by key on disk, with
+    /// FINAL's keys among them (file -1: before any, so a key it holds is
+    /// never chosen again; no hash set of them). Returns the examples per
+    /// part and each file's rank in path order (SPEC §5: bytewise).
+    private static func sortByKey(_ readers: [MergePart], folder: OutputFolder, configuration: Configuration,
+                                  report: inout Report) throws -> (ExternalSorter<Occurrence>.Merged, [Int], [Int32]) {
         var files: [String] = []
         var fileIndex: [String: Int32] = [:]
         var byKey = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
@@ -157,30 +179,26 @@ public enum OutputMerger {
             counts.append(Int(ordinal))
             report.examplesRead += Int(ordinal)
         }
-        // FINAL's keys join the sort as occurrences that come before any:
-        // a key met among them is already written (no hash set of them).
         for key in folder.committedKeys {
             try byKey.append(Occurrence(high: key.high, low: key.low, file: -1, line: 0, part: -1, ordinal: 0))
         }
-        fileIndex = [:]
-        // Files in path order (SPEC §5: bytewise): an occurrence's place is (rank, line).
         var rank = [Int32](repeating: 0, count: files.count)
         for (order, file) in files.indices.sorted(by: { files[$0].utf8.lexicographicallyPrecedes(files[$1].utf8) }).enumerated() {
             rank[file] = Int32(order)
         }
-        files = []
+        return (try byKey.sorted(), counts, rank)
+    }
 
-        // Each key's first occurrence, unless FINAL holds the key; sorted
-        // again, by place: FINAL's write order.
+    /// Each key's first occurrence in place order (file rank, line), unless
+    /// FINAL holds the key: marked per part, and sorted again by place,
+    /// FINAL's write order.
+    private static func chooseFirsts(_ byKey: consuming ExternalSorter<Occurrence>.Merged, counts: [Int], rank: [Int32],
+                                     configuration: Configuration, directory: String,
+                                     report: inout Report) throws -> ([ChosenSet], ExternalSorter<Occurrence>.Merged) {
+        var occurrences = byKey
         var chosen = counts.map { ChosenSet(count: $0) }
-        var byPlace = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
+        var byPlace = ExternalSorter<Occurrence>(directory: directory, runLength: configuration.sortRunLength) {
             ($0.file, $0.line, $0.part, $0.ordinal) < ($1.file, $1.line, $1.part, $1.ordinal)
-        }
-        var occurrences = try byKey.sorted()
-        // FINAL's own entries (file -1) come first in place order: a key it
-        // holds is never chosen again.
-        func precedes(_ a: Occurrence, _ b: Occurrence) -> Bool {
-            (a.file, a.line, a.part, a.ordinal) < (b.file, b.line, b.part, b.ordinal)
         }
         var best: Occurrence?
         var met = 0  // occurrences of best's key in the parts
@@ -197,7 +215,8 @@ public enum OutputMerger {
         while var occurrence = try occurrences.next() {
             if occurrence.part >= 0 { occurrence.file = rank[Int(occurrence.file)] }
             if let current = best, current.high == occurrence.high, current.low == occurrence.low {
-                if precedes(occurrence, current) { best = occurrence }
+                if (occurrence.file, occurrence.line, occurrence.part, occurrence.ordinal)
+                    < (current.file, current.line, current.part, current.ordinal) { best = occurrence }
             } else {
                 try settle()
                 best = occurrence
@@ -207,16 +226,20 @@ public enum OutputMerger {
         }
         try settle()
         for index in chosen.indices { chosen[index].finish() }
+        return (chosen, try byPlace.sorted())
+    }
 
-        // Pass 2: the chosen examples' lines and records, as the parts hold
-        // them, into a scratch file (CSV rows formatted again from records),
-        // and where each lies, per part in part order (on disk too).
-        let spill = try ExampleSpill(in: folder.statePath)
+    /// Pass 2: the chosen examples' lines and records, as the parts hold
+    /// them, into a scratch file (CSV rows formatted again from records),
+    /// and where each lies, per part in part order (on disk too).
+    private static func spillChosen(_ readers: [MergePart], chosen: [ChosenSet], format: OutputFormat,
+                                    directory: String) throws -> (ExampleSpill, [ScratchArray<Piece>]) {
+        let spill = try ExampleSpill(in: directory)
         var pieces: [ScratchArray<Piece>] = []
         var writer = JSONWriter(capacity: 1 << 16)
         for (part, reader) in readers.enumerated() {
             var ordinal = 0
-            var placed = try ScratchArray<Piece>(directory: folder.statePath)
+            var placed = try ScratchArray<Piece>(directory: directory)
             try reader.forEach { item in
                 defer { ordinal += 1 }
                 guard chosen[part].contains(ordinal) else { return }
@@ -234,21 +257,26 @@ public enum OutputMerger {
                 _ = line!.withUnsafeBytes { spill.append($0) }
                 _ = item.record.withUnsafeBytes { spill.append($0) }
                 try placed.append(Piece(offset: offset, line: Int32(line!.count), record: Int32(item.record.count),
-                                    split: item.split.map { Int32(SplitName.allCases.firstIndex(of: $0)!) } ?? -1))
+                                        split: item.split.map { Int32(SplitName.allCases.firstIndex(of: $0)!) } ?? -1))
             }
             pieces.append(placed)
         }
         spill.flush()
         if let failure = spill.failure { throw failure }
+        return (spill, pieces)
+    }
 
-        // Pass 3: written in place order, then committed.
-        let shards = SplitShardWriters(folder: folder, format: format, compression: compression,
-                                       level: configuration.level ?? compression.defaultLevel, shardSize: configuration.shardSize)
-        let records = ShardWriter.forRecords(folder: folder, shardSize: configuration.shardSize)
+    /// Pass 3: the chosen written in place order; their keys go to FINAL's
+    /// key log in chunks ahead of the commit. Returns the keys not yet
+    /// logged and how many were.
+    private static func writeInPlaceOrder(_ byPlace: inout ExternalSorter<Occurrence>.Merged, chosen: [ChosenSet],
+                                          pieces: [ScratchArray<Piece>], spill: ExampleSpill, shards: SplitShardWriters,
+                                          records: ShardWriter, folder: OutputFolder, configuration: Configuration,
+                                          report: inout Report) throws -> ([DedupKey], Int) {
+        var pieces = pieces
         var keys: [DedupKey] = []
         var appendedKeys = 0
-        var ordered = try byPlace.sorted()
-        while let next = try ordered.next() {
+        while let next = try byPlace.next() {
             let piece = try pieces[Int(next.part)].element(at: chosen[Int(next.part)].index(of: Int(next.ordinal)))
             let line = try spill.read(at: piece.offset, count: Int(piece.line))
             report.bytesWritten += Int64(line.count)
@@ -261,12 +289,7 @@ public enum OutputMerger {
                 keys.removeAll(keepingCapacity: true)
             }
         }
-        report.examplesWritten = appendedKeys + keys.count
-        let written = try shards.finish()
-        report.shards = written.map(\.name)
-        try folder.commit(shards: written, records: try records.finish(), keys: keys, appendedKeys: appendedKeys,
-                          states: Array(folder.fileStates.values), run: runEntry(configuration, report))
-        return report
+        return (keys, appendedKeys)
     }
 
     /// The options every part shares: all that shape examples must agree;
