@@ -17,12 +17,16 @@ public enum ExampleRecord {
         return w.bytes
     }
 
-    /// `encode` into a reused writer.
-    public static func write(_ example: Example, id: String, besides format: OutputFormat?, to w: inout JSONWriter) {
+    /// `encode` into a reused writer. `root`: the index of the root the
+    /// example's file was found under, kept (as `"root"`, last) when not 0
+    /// so that `thresh merge` can order files as one scan does: by root,
+    /// then path. No training format carries it.
+    public static func write(_ example: Example, id: String, besides format: OutputFormat?, root: Int = 0,
+                             to w: inout JSONWriter) {
         if format == .openai || format == .messages {
-            writeDelta(example, id: id, to: &w)
+            writeDelta(example, id: id, root: root, to: &w)
         } else {
-            write(example, id: id, to: &w)
+            write(example, id: id, root: root, to: &w)
         }
     }
 
@@ -35,7 +39,7 @@ public enum ExampleRecord {
         return w.bytes
     }
 
-    static func writeDelta(_ example: Example, id: String, to w: inout JSONWriter) {
+    static func writeDelta(_ example: Example, id: String, root: Int = 0, to w: inout JSONWriter) {
         var errors: [Int] = []
         var positions: [Int] = []
         var callIDs = Set<String>()
@@ -63,6 +67,7 @@ public enum ExampleRecord {
             for position in positions { w.int(position) }
             w.endArray()
         }
+        if root > 0 { w.key("root"); w.int(root) }
         w.endObject()
         w.newline()
     }
@@ -79,7 +84,7 @@ public enum ExampleRecord {
         return w.bytes
     }
 
-    static func write(_ example: Example, id: String, to w: inout JSONWriter) {
+    static func write(_ example: Example, id: String, root: Int = 0, to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("messages")
@@ -118,6 +123,7 @@ public enum ExampleRecord {
         w.endArray()
         w.key("metadata")
         MetadataWriter.write(example.metadata, to: &w)
+        if root > 0 { w.key("root"); w.int(root) }
         w.endObject()
         w.newline()
     }

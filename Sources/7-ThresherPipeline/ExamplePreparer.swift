@@ -25,6 +25,8 @@ final class ExamplePreparer {
     private let spillDirectory: String?
     /// Every example waits in the spill (a huge file), not only big ones.
     private let spillsAll: Bool
+    /// The index of the root the file was found under (kept in records).
+    private let root: Int
     private var spillUnavailable = false
 
     /// An example whose line or record is bigger than this waits on disk.
@@ -33,8 +35,9 @@ final class ExamplePreparer {
 
     /// `spillDirectory`: where a scratch file can be made; nil keeps
     /// every example in memory.
-    init(format: OutputFormat, split: DatasetSplit?, spillDirectory: String? = nil, spillsAll: Bool = false) {
+    init(format: OutputFormat, split: DatasetSplit?, root: Int = 0, spillDirectory: String? = nil, spillsAll: Bool = false) {
         self.format = format
+        self.root = root
         self.split = split
         self.spillDirectory = spillDirectory
         self.spillsAll = spillsAll
@@ -51,7 +54,7 @@ final class ExamplePreparer {
         writer.reset()
         // Split shards are not read in write order, so a record that needs
         // its shard line (a delta) cannot be used with them.
-        ExampleRecord.write(example, id: id, besides: split == nil ? format : nil, to: &writer)
+        ExampleRecord.write(example, id: id, besides: split == nil ? format : nil, root: root, to: &writer)
         let record = keep(writer)
         writer.reset()
         guard format.write(example, id: id, to: &writer) else {

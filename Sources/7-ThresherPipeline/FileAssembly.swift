@@ -27,7 +27,7 @@ struct FileAssembly {
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
             file: scan.file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: fd, path: scan.file.path)),
             hasSidechainRecords: facts?.hasSidechainRecords ?? true, recordCount: facts?.recordCount ?? 0)
-        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split,
+        let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, root: scan.file.rootIndex,
                                        spillDirectory: scan.spillDirectory, spillsAll: scan.isHuge)
         assembler.onExample = { example, redactions in preparer.add(example, redactions: redactions) }
         self.preparer = preparer

@@ -19,6 +19,8 @@ struct MergePart {
 
     struct Item {
         var id: String
+        /// The index of the root the file was found under (the record's `root`).
+        var root = 0
         var file: String
         var lineStart: Int
         var split: SplitName?
@@ -51,6 +53,7 @@ struct MergePart {
             while var record = records.next() {
                 record.append(0x0A)
                 var item = Item(id: "", file: "", lineStart: 0, split: nil, record: record)
+                item.root = try root(of: item.record, path: path)
                 if ExampleRecord.isDelta(item.record) {
                     // openai / messages: the place is in the line's metadata.
                     guard var stream = streams[""] else { throw ReadError(description: "\(folder): delta records but no shard lines") }
@@ -73,6 +76,22 @@ struct MergePart {
                 try body(item)
             }
         }
+    }
+
+    /// A record's `root` (0 when absent): written last, so a record that
+    /// has one ends `,"root":N}` (one without ends `]}` or `}}`).
+    private func root(of record: [UInt8], path: String) throws -> Int {
+        var end = record.count
+        if end > 0, record[end - 1] == 0x0A { end -= 1 }
+        guard end > 0, record[end - 1] == UInt8(ascii: "}") else { return 0 }
+        var start = end - 1
+        while start > 0, record[start - 1] >= 0x30, record[start - 1] <= 0x39 { start -= 1 }
+        let key = Array(#","root":"#.utf8)
+        guard start < end - 1, start >= key.count, Array(record[(start - key.count)..<start]) == key else { return 0 }
+        guard let value = Int(String(decoding: record[start..<(end - 1)], as: UTF8.self)) else {
+            throw ReadError(description: "\(path): a record with a bad root")
+        }
+        return value
     }
 
     /// The id and the metadata's file, prompt line and split of a record

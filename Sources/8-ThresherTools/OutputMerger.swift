@@ -72,6 +72,12 @@ public enum OutputMerger {
         var ordinal: Int32
     }
 
+    /// A file as the merge orders them: its root's index, its relative path.
+    struct FilePlace: Hashable {
+        var root: Int
+        var path: String
+    }
+
     /// Where a chosen example's line and record lie in the scratch file.
     struct Piece: BitwiseCopyable {
         var offset: Int64
@@ -154,11 +160,13 @@ public enum OutputMerger {
     /// Pass 1: every occurrence of every key, sorted by key on disk, with
     /// FINAL's keys among them (file -1: before any, so a key it holds is
     /// never chosen again; no hash set of them). Returns the examples per
-    /// part and each file's rank in path order (SPEC §5: bytewise).
+    /// part and each file's rank in one scan's order (SPEC §5: roots as
+    /// given, then paths bytewise).
     private static func sortByKey(_ readers: [MergePart], folder: OutputFolder, configuration: Configuration,
                                   report: inout Report) throws -> (ExternalSorter<Occurrence>.Merged, [Int], [Int32]) {
-        var files: [String] = []
-        var fileIndex: [String: Int32] = [:]
+        // Files by root, then path relative to it: one scan's order.
+        var files: [(root: Int, path: String)] = []
+        var fileIndex: [FilePlace: Int32] = [:]
         var byKey = ExternalSorter<Occurrence>(directory: folder.statePath, runLength: configuration.sortRunLength) {
             ($0.high, $0.low) < ($1.high, $1.low)
         }
@@ -167,9 +175,10 @@ public enum OutputMerger {
             var ordinal: Int32 = 0
             try reader.forEach { item in
                 guard let key = DedupKey(hex: item.id) else { throw Mismatch(description: "\(reader.folder): bad id \(item.id)") }
-                let file = fileIndex[item.file] ?? {
-                    files.append(item.file)
-                    fileIndex[item.file] = Int32(files.count - 1)
+                let place = FilePlace(root: item.root, path: item.file)
+                let file = fileIndex[place] ?? {
+                    files.append((item.root, item.file))
+                    fileIndex[place] = Int32(files.count - 1)
                     return Int32(files.count - 1)
                 }()
                 try byKey.append(Occurrence(high: key.high, low: key.low, file: file, line: Int32(clamping: item.lineStart),
@@ -183,7 +192,11 @@ public enum OutputMerger {
             try byKey.append(Occurrence(high: key.high, low: key.low, file: -1, line: 0, part: -1, ordinal: 0))
         }
         var rank = [Int32](repeating: 0, count: files.count)
-        for (order, file) in files.indices.sorted(by: { files[$0].utf8.lexicographicallyPrecedes(files[$1].utf8) }).enumerated() {
+        let sorted = files.indices.sorted { a, b in
+            files[a].root != files[b].root ? files[a].root < files[b].root
+                : files[a].path.utf8.lexicographicallyPrecedes(files[b].path.utf8)
+        }
+        for (order, file) in sorted.enumerated() {
             rank[file] = Int32(order)
         }
         return (try byKey.sorted(), counts, rank)

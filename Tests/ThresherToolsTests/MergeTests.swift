@@ -117,6 +117,37 @@ import ThresherStore
         #expect(try OutputVerifier.verify(output: archive.path + "-final").problems == [])
     }
 
+    /// With several roots one scan meets files root by root: a turn in the
+    /// second root's `p/a.jsonl` comes after the same turn in the first
+    /// root's `p/z.jsonl`, though `p/a` sorts first. Records keep the root.
+    @Test(arguments: [1, 2, 4])
+    func severalRootsAreTakenInTheOrderGiven(count: Int) throws {
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
+        for (dir, name, extra) in [(first, "p/z.jsonl", "first"), (second, "p/a.jsonl", "second"), (second, "q/z.jsonl", "more")] {
+            var t = Transcript()
+            t.session = name + extra
+            t.turn("shared turn", id: "shared-\(extra)", input: ["same": true])
+            for i in 0..<3 { t.turn("\(extra) turn \(i)", id: "\(extra)\(i)", input: ["i": i, "of": extra]) }
+            dir.write(name, t.contents)
+        }
+        func scan(_ output: String, partition: Partition?) throws -> String {
+            var configuration = ScanConfiguration(roots: [first.path, second.path], output: output)
+            configuration.settle = 0
+            configuration.compression = .none
+            configuration.partition = partition
+            _ = try ScanPipeline(configuration: configuration).run()
+            return output
+        }
+        let single = try scan(first.path + "-single", partition: nil)
+        let parts = try (0..<count).map { try scan(first.path + "-part\($0)", partition: try Partition(index: $0, count: count)) }
+        _ = try Self.merge(parts, into: first.path + "-final")
+        #expect(try Self.content(first.path + "-final").lines == (try Self.content(single).lines))
+        #expect(try Self.content(first.path + "-final").records == (try Self.content(single).records))
+        let files = try readExamples(single).map { ($0["metadata"] as! [String: Any])["file"] as! String }
+        #expect(files.first == "p/z.jsonl")
+    }
+
     /// A key met in several slices keeps the occurrence first in path
     /// order, whichever part comes first on the command line.
     @Test func theFirstOccurrenceInPathOrderWinsWhateverThePartOrder() throws {
