@@ -80,11 +80,13 @@ struct Bench: ParsableCommand {
         let threshIDs = try Self.exampleIDs(shards: idsOut + "/shards")
         let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
 
+        log("counting the main configuration's system calls (strace -c -f, untimed)…")
+        let syscalls = SyscallCount.measure(archive: archive, out: scratch + "/strace-out", arguments: configurations[0].arguments)
         let summary = BenchSummary(
             archive: root ?? (synth.map { "synthetic \($0), \(shape.rawValue), seed \(seed)" } ?? archive),
             synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
             floor: rounds.floor, ceiling: rounds.ceiling, python: python, idsMatch: pythonIDs.map { $0 == threshIDs },
-            threshIDCount: threshIDs.count, pythonIDCount: pythonIDs?.count)
+            threshIDCount: threshIDs.count, pythonIDCount: pythonIDs?.count, syscalls: syscalls)
         try summary.write(to: output)
         FileHandle.standardError.write(Data((summary.markdownTable() + "\nwrote \(output)/bench.md, bench.svg, bench.json\n").utf8))
     }

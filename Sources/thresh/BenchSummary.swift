@@ -14,6 +14,8 @@ struct BenchSummary {
     var idsMatch: Bool?
     var threshIDCount: Int
     var pythonIDCount: Int?
+    /// One untimed run's system calls (nil without strace).
+    var syscalls: SyscallCount?
 
     var main: BenchResult { results[0] }
     var floorMedian: ReferenceRun { floor.sorted { $0.seconds < $1.seconds }[floor.count / 2] }
@@ -94,6 +96,14 @@ struct BenchSummary {
         for (stage, seconds) in main.median.stages { out.append(String(format: "| %@ | %.3f |", stage, seconds)) }
         out.append("")
         out.append("`scan` (phase 1: lines, tokenizer, record summaries) and `assemble` (phase 2: streams, turns, decoding, formatting) are summed over worker threads; the others are wall time on the writer thread.")
+        out += ["", "## System calls per file (\(main.name), one untimed run under `strace -c -f`)", ""]
+        if let syscalls {
+            out.append(String(format: "%d files read, %d calls: %.1f per file. ", syscalls.files, syscalls.total, syscalls.perFile)
+                       + syscalls.calls.prefix(8).map { String(format: "%@ %.2f", $0.name, Double($0.count) / Double(max(1, syscalls.files))) }
+                       .joined(separator: ", ") + " per file.")
+        } else {
+            out.append("Not counted: strace is not installed (`apt-get install strace`).")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -180,6 +190,13 @@ struct BenchSummary {
         }
         if let plain = unredacted {
             w.key("redaction_cost"); w.double(main.median.wallSeconds / plain.median.wallSeconds - 1)
+        }
+        if let syscalls {
+            w.key("syscalls_per_file"); w.double(syscalls.perFile)
+            w.key("syscalls")
+            w.beginObject()
+            for call in syscalls.calls { w.key(named: call.name); w.int(call.count) }
+            w.endObject()
         }
         w.endObject()
         w.newline()

@@ -104,6 +104,13 @@ import ThresherTools
         #expect(json?["runs"] as? Int == 2)
         #expect(markdown.contains("parse ceiling / thresh"))
         #expect(markdown.contains("redaction cost"))
+        // System calls per file, where strace is installed.
+        #expect(markdown.contains("## System calls per file"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") {
+            let perFile = json?["syscalls_per_file"] as? Double ?? 0
+            #expect(perFile > 1 && perFile < 10_000, "\(perFile)")
+            #expect((json?["syscalls"] as? [String: Int])?["openat"] ?? 0 > 0)
+        }
     }
 
     /// The bench's parse ceiling reaches the scan's verdict on every kind of
