@@ -50,8 +50,18 @@ extension Directory {
     /// Swaps two folders in one atomic step, then syncs their parent: a
     /// crash leaves either both as they were or both swapped.
     public static func exchange(_ first: String, _ second: String) throws(SystemError) {
+        if exchangeUnsupported { throw SystemError("exchange with \(second)", path: first, code: EINVAL) }
         guard thresh_exchange_paths(first, second) == 0 else { throw SystemError("exchange with \(second)", path: first) }
         try syncParent(of: second)
+    }
+
+    /// Test hook: behave as a file system without RENAME_EXCHANGE.
+    nonisolated(unsafe) package static var exchangeUnsupported = false
+
+    /// Renames, then syncs the parent of `to`.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        guard Glibc.rename(from, to) == 0 else { throw SystemError("rename to \(to)", path: from) }
+        try syncParent(of: to)
     }
 
     /// Removes the files a listing names in `path` (never following a

@@ -47,6 +47,7 @@ public final class OutputFolder {
     /// written with.
     public init(path: String, options: [ShapingOption], compression: String, fresh: Bool) throws {
         let format = options.first { $0.name == "--format" }?.value ?? ""
+        try Self.finishInterruptedSwitch(path)
         try Self.checkOwnership(path)
         let hasManifest = try Self.readFile(path + "/" + Manifest.fileName) != nil
         if !hasManifest { try Self.refuseForeignContent(path) }
@@ -198,8 +199,49 @@ public final class OutputFolder {
     /// place in one atomic step, then removes the old one; else nothing.
     public func publish() throws {
         guard let replacing else { return }
-        try Directory.exchange(path, replacing)
+        if let failure = Self.exchange(path, replacing) {
+            guard [.invalidArgument, .notSupported, .noFunction].contains(failure.errorNumber) else { throw failure }
+            // No RENAME_EXCHANGE here: two renames. Killed between them, OUT
+            // is missing and its old output waits beside it, which the next
+            // start puts back (`finishInterruptedSwitch`).
+            let old = Self.oldPath(for: replacing)
+            try Directory.rename(replacing, to: old)
+            try Directory.rename(path, to: replacing)
+            try Self.removeOutput(at: old)
+            return
+        }
         try Self.removeOutput(at: path)
+    }
+
+    /// `Directory.exchange`, its error returned.
+    private static func exchange(_ first: String, _ second: String) -> SystemError? {
+        do throws(SystemError) {
+            try Directory.exchange(first, second)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Where `publish` moves the old output while it renames the new one
+    /// into place, where a file system cannot swap them in one step.
+    static func oldPath(for path: String) -> String {
+        String(stagingPath(for: path).dropLast("-full".count)) + "-old"
+    }
+
+    /// A `--full` switch killed between its two renames left OUT missing
+    /// and the old output beside it: put it back (the new one, complete
+    /// but not in place, is then removed as a killed `--full` run's). After
+    /// the second rename, the old one is only garbage.
+    private static func finishInterruptedSwitch(_ path: String) throws {
+        let old = oldPath(for: path)
+        var info = FileStatus()
+        guard lstat(old, &info) == 0 else { return }
+        if lstat(path, &info) != 0 && errno == ENOENT {
+            try Directory.rename(old, to: path)
+        } else {
+            try removeOutput(at: old)
+        }
     }
 
     public func unlock() { lock.release() }

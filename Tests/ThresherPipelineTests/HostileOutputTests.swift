@@ -126,6 +126,41 @@ import ThresherSystem
         #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/shards") == ["part-00000.jsonl"])
     }
 
+    /// Where the file system cannot swap two folders in one step
+    /// (RENAME_EXCHANGE), `--full` renames twice; killed between the two,
+    /// OUT is missing with its old output beside it, and the next run puts
+    /// that back before anything else.
+    @Test(.serialized) func withoutAnAtomicSwapFullRenamesTwiceAndAKillBetweenIsUndone() throws {
+        let dir = archive()
+        let first = try rescan(dir)
+        let out = first.out
+        var t = Transcript()
+        t.turn("three", id: "c3")
+        dir.write("p/t.jsonl", t.contents)
+        Directory.exchangeUnsupported = true
+        defer { Directory.exchangeUnsupported = false }
+        let full = try rescan(dir) { $0.fresh = true }
+        Directory.exchangeUnsupported = false
+        #expect(full.report.examplesWritten == 3)
+        #expect(full.examples.count == 3)
+        let old = OutputFolder.oldPath(for: out)
+        #expect(!FileManager.default.fileExists(atPath: old))
+        #expect(!FileManager.default.fileExists(atPath: OutputFolder.stagingPath(for: out)))
+
+        // Killed after the first rename: OUT gone, the old output beside it.
+        try FileManager.default.moveItem(atPath: out, toPath: old)
+        let again = try rescan(dir)
+        #expect(again.report.filesUnchanged == 2)
+        #expect(again.report.examplesWritten == 0)
+        #expect(again.examples.count == 3)
+        #expect(!FileManager.default.fileExists(atPath: old))
+        // Killed after the second: the old output left beside OUT is removed.
+        try FileManager.default.createDirectory(atPath: old + "/state", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: old + "/manifest.json", contents: Data("{}".utf8))
+        _ = try rescan(dir)
+        #expect(!FileManager.default.fileExists(atPath: old))
+    }
+
     @Test func aFullRunKilledAtAnyMomentLeavesTheOldOrTheNewOutput() throws {
         let dir = TemporaryDirectory()
         for file in 0..<40 {
