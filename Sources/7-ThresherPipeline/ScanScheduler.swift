@@ -111,6 +111,10 @@ final class ScanScheduler: Sendable {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
         while let unit = claimUnit() {
             let scan = files[unit.file]
+            // A file of one unit is opened here, outside the lock: no other
+            // worker can reach it (with thousands of small files, opening
+            // under the lock kept the other workers waiting).
+            if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
             var step = scanUnit(unit, of: scan, scanner: &scanner)
             // A unit finished or failed may let a waiting worker claim the file's next.
             if scan.streamsAssembly { state.broadcast() }
@@ -172,9 +176,9 @@ final class ScanScheduler: Sendable {
             let size = unit.end - unit.start
             progress.bytesInFlight += size
             progress.claimedBytes[unit.file] += size
-            // Opened while claiming its first unit, under the lock: no other
-            // unit of the file can be claimed before it is open.
-            if unit.index == 0 { files[unit.file].open(configuration: configuration) }
+            // A file of several units is opened while claiming its first,
+            // under the lock: no other unit of it can be claimed before it is open.
+            if unit.index == 0 && files[unit.file].units.count > 1 { files[unit.file].open(configuration: configuration) }
             return unit
         }
     }
