@@ -48,9 +48,9 @@ struct MergePart {
         var tape = JSONTape()
         for shard in manifest.recordShards {
             let path = folder + "/state/model/" + shard.name
-            guard let data = FileManager.default.contents(atPath: path) else { throw ReadError(description: "\(path): missing") }
-            var records = OutputExamples.Lines(bytes: try Decompressor.decompress(Array(data), .zstd))
-            while var record = records.next() {
+            guard FileManager.default.fileExists(atPath: path) else { throw ReadError(description: "\(path): missing") }
+            let records = try ShardLineReader(path: path, compression: .zstd)
+            while var record = try records.next() {
                 record.append(0x0A)
                 var item = Item(id: "", file: "", lineStart: 0, split: nil, record: record)
                 item.root = try root(of: item.record, path: path)

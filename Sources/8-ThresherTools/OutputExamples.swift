@@ -28,9 +28,9 @@ public enum OutputExamples {
         let argumentsAsString = manifest.format == OutputFormat.openai.rawValue
         for shard in manifest.recordShards {
             let path = folder + "/state/model/" + shard.name
-            guard let data = FileManager.default.contents(atPath: path) else { throw ReadError(description: "\(path): missing") }
-            var records = Lines(bytes: try Decompressor.decompress(Array(data), .zstd))
-            while let record = records.next() {
+            guard FileManager.default.fileExists(atPath: path) else { throw ReadError(description: "\(path): missing") }
+            let records = try ShardLineReader(path: path, compression: .zstd)
+            while let record = try records.next() {
                 // A delta record goes with its shard line: an OUT of one format
                 // has deltas for every example or for none, in shard order.
                 let (id, example) = ExampleRecord.isDelta(record)
@@ -41,11 +41,12 @@ public enum OutputExamples {
         }
     }
 
-    /// The lines of an output folder's JSONL shards, one after the other.
+    /// The lines of an output folder's JSONL shards, one after the other,
+    /// each shard read as a stream (`ShardLineReader`).
     struct ShardLines {
         let folder: String
         var shards: [String]
-        var lines = Lines(bytes: [])
+        var reader: ShardLineReader?
 
         init(folder: String, shards: [String]) {
             self.folder = folder
@@ -54,38 +55,13 @@ public enum OutputExamples {
 
         mutating func next() throws -> [UInt8] {
             while true {
-                if let line = lines.next() { return line }
+                if let line = try reader?.next() { return line }
                 guard !shards.isEmpty else { throw ReadError(description: "\(folder): fewer shard lines than records") }
                 let name = shards.removeFirst()
-                guard let data = FileManager.default.contents(atPath: folder + "/shards/" + name) else {
-                    throw ReadError(description: "\(folder)/shards/\(name): missing")
-                }
-                lines = Lines(bytes: try Decompressor.decompress(Array(data), Decompressor.compression(ofShard: name)))
+                let path = folder + "/shards/" + name
+                guard FileManager.default.fileExists(atPath: path) else { throw ReadError(description: "\(path): missing") }
+                reader = try ShardLineReader(path: path, compression: Decompressor.compression(ofShard: name))
             }
-        }
-    }
-
-    /// The non-empty lines of a buffer, without their newlines, found with
-    /// `memchr` (a generic `split` over a shard of 128 MB cost a tenth of a merge).
-    struct Lines {
-        let bytes: [UInt8]
-        var offset = 0
-
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
-        }
-
-        mutating func next() -> [UInt8]? {
-            while offset < bytes.count {
-                let start = offset
-                let end = bytes.withUnsafeBufferPointer { buffer -> Int in
-                    guard let hit = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { return buffer.count }
-                    return UnsafeRawPointer(hit) - UnsafeRawPointer(buffer.baseAddress!)
-                }
-                offset = end + 1
-                if end > start { return Array(bytes[start..<end]) }
-            }
-            return nil
         }
     }
 }
