@@ -125,12 +125,8 @@ import ThresherScan
         }
         #expect(kills >= 20)
         reveal(steps, of: steps)
-        let finish = Process()
-        finish.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
-        finish.arguments = arguments
-        try finish.run()
-        finish.waitUntilExit()
-        #expect(finish.terminationStatus == 0)
+        let finish = try ThreshCommand.run(arguments)
+        #expect(finish.status == 0, "\(finish.stderr)")
         let got = try Self.ids(out)
         #expect(got.sorted() == expected, "after \(kills) kills in \(attempts) runs")
         #expect(Set(got).count == got.count)

@@ -254,12 +254,8 @@ import ThresherStore
             if run.status == 0 { try? FileManager.default.removeItem(atPath: final) }
         }
         #expect(kills >= 5)
-        let finish = Process()
-        finish.executableURL = URL(fileURLWithPath: ThreshCommand.binary)
-        finish.arguments = arguments
-        try finish.run()
-        finish.waitUntilExit()
-        #expect(finish.terminationStatus == 0)
+        let finish = try ThreshCommand.run(arguments)
+        #expect(finish.status == 0, "\(finish.stderr)")
         #expect(try Self.content(final).lines == (try Self.content(single.out).lines))
         #expect(try Self.content(final).records == (try Self.content(single.out).records))
         #expect(try OutputVerifier.verify(output: final).problems == [])
