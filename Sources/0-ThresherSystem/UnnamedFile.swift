@@ -46,4 +46,25 @@ public final class UnnamedFile: Sendable {
         guard bytes.count == count else { throw SystemError("read", path: label, code: EIO) }
         return bytes
     }
+
+    /// Fixed-size records, as element `index` onwards of an array of them
+    /// kept in the file (`ExternalSorter`, `ScratchArray`).
+    public func write<Element: BitwiseCopyable>(_ elements: [Element], fromIndex index: Int) throws(SystemError) {
+        let offset = Int64(index * MemoryLayout<Element>.stride)
+        // `withUnsafeBytes` rethrows untyped: carry the error out instead.
+        let failure: SystemError? = elements.withUnsafeBytes { bytes in
+            do throws(SystemError) { try write(bytes, at: offset) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// `count` records from element `index` on (see `write(_:fromIndex:)`).
+    public func read<Element: BitwiseCopyable>(_ type: Element.Type, count: Int, fromIndex index: Int) throws(SystemError) -> [Element] {
+        let stride = MemoryLayout<Element>.stride
+        let bytes = try read(count: count * stride, at: Int64(index * stride))
+        return bytes.withUnsafeBytes { raw in
+            (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * stride, as: Element.self) }
+        }
+    }
 }

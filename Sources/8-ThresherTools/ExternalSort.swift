@@ -32,13 +32,7 @@ struct ExternalSorter<Element: BitwiseCopyable> {
     private mutating func writeRun() throws {
         buffer.sort(by: less)
         if file == nil { file = try UnnamedFile(in: directory) }
-        let scratch = file!
-        let offset = Int64(written * Self.stride)
-        let failure: SystemError? = buffer.withUnsafeBytes { bytes in
-            do throws(SystemError) { try scratch.write(bytes, at: offset) } catch { return error }
-            return nil
-        }
-        if let failure { throw failure }
+        try file!.write(buffer, fromIndex: written)
         runs.append((written, buffer.count))
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
@@ -146,10 +140,7 @@ struct ExternalSorter<Element: BitwiseCopyable> {
                     return
                 }
                 let count = min(block, end - next)
-                let bytes = try file.read(count: count * ExternalSorter.stride, at: Int64(next * ExternalSorter.stride))
-                buffer = bytes.withUnsafeBytes { raw in
-                    (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * ExternalSorter.stride, as: Element.self) }
-                }
+                buffer = try file.read(Element.self, count: count, fromIndex: next)
                 next += count
                 position = 0
             }
@@ -184,13 +175,7 @@ struct ScratchArray<Element: BitwiseCopyable> {
 
     private mutating func flush() throws {
         guard !pending.isEmpty else { return }
-        let scratch = file
-        let offset = Int64(flushed * Self.stride)
-        let failure: SystemError? = pending.withUnsafeBytes { bytes in
-            do throws(SystemError) { try scratch.write(bytes, at: offset) } catch { return error }
-            return nil
-        }
-        if let failure { throw failure }
+        try file.write(pending, fromIndex: flushed)
         flushed += pending.count
         pending.removeAll(keepingCapacity: true)
     }
@@ -201,10 +186,7 @@ struct ScratchArray<Element: BitwiseCopyable> {
         let start = index / Self.blockLength * Self.blockLength
         if start != blockStart {
             let length = min(Self.blockLength, flushed - start)
-            let bytes = try file.read(count: length * Self.stride, at: Int64(start * Self.stride))
-            block = bytes.withUnsafeBytes { raw in
-                (0..<length).map { raw.loadUnaligned(fromByteOffset: $0 * Self.stride, as: Element.self) }
-            }
+            block = try file.read(Element.self, count: length, fromIndex: start)
             blockStart = start
         }
         return block[index - start]
