@@ -50,7 +50,7 @@ public struct Discovery: Sendable {
                 var found: [TranscriptFile] = []
                 var ancestors: Set<FileIdentity> = [FileIdentity(info)]
                 walk(directory: root, relative: "", rootIndex: index, ancestors: &ancestors, into: &found, problems: &result.problems)
-                found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+                found.sort { $0.relativePath.utf8Precedes($1.relativePath) }
                 result.files.append(contentsOf: found)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
                 let name = root.split(separator: "/").last.map(String.init) ?? root

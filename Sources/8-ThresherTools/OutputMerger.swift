@@ -194,7 +194,7 @@ public enum OutputMerger {
         var rank = [Int32](repeating: 0, count: files.count)
         let sorted = files.indices.sorted { a, b in
             files[a].root != files[b].root ? files[a].root < files[b].root
-                : files[a].path.utf8.lexicographicallyPrecedes(files[b].path.utf8)
+                : files[a].path.utf8Precedes(files[b].path)
         }
         for (order, file) in sorted.enumerated() {
             rank[file] = Int32(order)

@@ -1,34 +1,34 @@
 #include "SecretAnchor.h"
 
+#include <string.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-// Whether position i (with i >= 2) is an anchor; the scalar twin of the
-// block test below, used for the first two bytes and the tail.
-static int is_anchor(const uint8_t *b, size_t i) {
-    uint8_t c = b[i];
-    if (c == '-' || c == '_' || c == ':' || c == '=' || c == '@') return 1;
-    if (i < 1) return 0;
-    uint8_t p = b[i - 1];
-    if (p == 'A' && (c == 'K' || c == 'S' || c == 'B' || c == 'C' || c == 'I')) return 1;
-    if (p == 'g' && (c == 'h' || c == 'l')) return 1;
-    if (i < 2) return 0;
-    uint8_t q = b[i - 2];
-    if (c == 'J' && p == 'y' && q == 'e') return 1;
-    if (c == 'x' && p == 'o' && q == 'x') return 1;
-    if ((c | 0x20) == 'r' && (p | 0x20) == 'e' && (q | 0x20) == 'r') return 1;
-    return 0;
+// Whether the `len` bytes ending before j are `word` (lowercase), ASCII
+// letters in any case.
+static int ends_with(const uint8_t *b, size_t j, const char *word, size_t len) {
+    if (j < len) return 0;
+    for (size_t k = 0; k < len; k++) if ((b[j - len + k] | 0x20) != (uint8_t)word[k]) return 0;
+    return 1;
 }
 
-// Whether the byte before a `:` or `=` (past blanks and one quote) can end
-// a secret name: password, passwd, secret, token and *key end in d, t, n, y.
+// Whether a secret name can end before the `:` or `=` at i, past blanks and
+// one quote: one that ends with password, passwd, secret, token or key
+// (api_key and the like end with key; client_secret with secret).
+// `b` may be a text's escaped form (the redactor filters texts before
+// unescaping them), where a tab is `\t` and a quote `\"`: both are
+// passed over too (in a raw text that only lets more positions through).
 static int after_secret_name(const uint8_t *b, size_t i) {
-    while (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t')) i--;
-    if (i > 0 && (b[i - 1] == '"' || b[i - 1] == '\'')) i--;
-    if (i == 0) return 0;
-    uint8_t c = b[i - 1] | 0x20;
-    return c == 'd' || c == 't' || c == 'n' || c == 'y';
+    for (;;) {
+        if (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t')) i--;
+        else if (i > 1 && b[i - 1] == 't' && b[i - 2] == '\\') i -= 2;
+        else break;
+    }
+    if (i > 0 && (b[i - 1] == '"' || b[i - 1] == '\'')) i -= (i > 1 && b[i - 2] == '\\') ? 2 : 1;
+    return ends_with(b, i, "key", 3) || ends_with(b, i, "token", 5) || ends_with(b, i, "secret", 6)
+        || ends_with(b, i, "passwd", 6) || ends_with(b, i, "password", 8);
 }
 
 static int is_local(uint8_t c) {
@@ -36,62 +36,86 @@ static int is_local(uint8_t c) {
         || c == '+' || c == '-';
 }
 
-// A cheap necessary condition for the single-byte anchors, so most of the
-// `- _ : = @` of ordinary text and code are passed over here. Every rule an
-// anchor can belong to needs what is tested (see the Swift `Redactor`).
-static int worth_checking(const uint8_t *b, size_t n, size_t i) {
-    switch (b[i]) {
+// The byte at i + k, or 0 past the end (0 matches no test below).
+static uint8_t at(const uint8_t *b, size_t n, size_t i, size_t k) { return i + k < n ? b[i + k] : 0; }
+// The byte at i - k, or 0 before the start.
+static uint8_t before(const uint8_t *b, size_t i, size_t k) { return i >= k ? b[i - k] : 0; }
+static uint8_t folded(uint8_t c) { return c | 0x20; }
+
+// Whether position i is an anchor: a byte every secret of a rule holds at a
+// known place, with the neighbours every such secret has there (see the
+// Swift `Redactor`, which tries the rules an anchor can belong to). Most
+// `- _ : = @` of ordinary text and code, and most `gh` of English, fail here.
+static int is_anchor(const uint8_t *b, size_t n, size_t i) {
+    uint8_t c = b[i], p = before(b, i, 1), q = before(b, i, 2), next = at(b, n, i, 1);
+    switch (c) {
     case '-':  // -----BEGIN, sk-
-        return (i + 1 < n && b[i + 1] == '-') || (i >= 2 && b[i - 1] == 'k' && b[i - 2] == 's');
+        return (next == '-' && i + 10 <= n && memcmp(b + i, "-----BEGIN", 10) == 0) || (p == 'k' && q == 's');
     case '_':  // sk_ / rk_, github_
-        return (i >= 2 && b[i - 1] == 'k' && (b[i - 2] == 's' || b[i - 2] == 'r')) || (i >= 6 && b[i - 1] == 'b' && b[i - 6] == 'g');
+        return (p == 'k' && (q == 's' || q == 'r')) || (p == 'b' && before(b, i, 6) == 'g');
     case ':':  // scheme://, name: value
-        return (i + 1 < n && b[i + 1] == '/') || after_secret_name(b, i);
+        return next == '/' || after_secret_name(b, i);
     case '=':
         return after_secret_name(b, i);
     case '@':
-        return i > 0 && is_local(b[i - 1]) && i + 1 < n && (is_local(b[i + 1]) && b[i + 1] != '%' && b[i + 1] != '_' && b[i + 1] != '+');
-    default:
-        return 1;
+        return is_local(p) && is_local(next) && next != '%' && next != '_' && next != '+';
+    case 'J':  // eyJ
+        return p == 'y' && q == 'e';
+    case 'x':  // xox
+        return p == 'o' && q == 'x';
+    case 'h':  // gh[pousr]_
+        return p == 'g' && (next == 'p' || next == 'o' || next == 'u' || next == 's' || next == 'r') && at(b, n, i, 2) == '_';
+    case 'l':  // glpat-
+        return p == 'g' && next == 'p';
+    case 'K': case 'S': case 'B':  // AKIA, ASIA, ABIA
+        return p == 'A' && next == 'I';
+    case 'C':  // ACCA
+        return p == 'A' && next == 'C';
+    case 'I':  // AIza
+        return p == 'A' && next == 'z';
+    default:  // the last r of bearer, in any case
+        return folded(c) == 'r' && folded(p) == 'e' && folded(q) == 'r' && folded(before(b, i, 3)) == 'a';
     }
 }
 
+#if defined(__SSE2__)
+static __m128i eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+static __m128i or3(__m128i a, __m128i b, __m128i c) { return _mm_or_si128(_mm_or_si128(a, b), c); }
+
+// Bit k set where b[i + k] may be an anchor: the anchor bytes, and the
+// two- and three-byte ones with the bytes before them; `is_anchor` settles
+// the rest. Few compares per block: most blocks hold no candidate at all.
+// Needs b[i - 2 ..< i + 16] readable.
+static unsigned block_candidates(const uint8_t *b, size_t i) {
+    const __m128i fold = _mm_set1_epi8(0x20);
+    __m128i c = _mm_loadu_si128((const __m128i *)(b + i));
+    __m128i p = _mm_loadu_si128((const __m128i *)(b + i - 1));
+    __m128i q = _mm_loadu_si128((const __m128i *)(b + i - 2));
+    __m128i single = _mm_or_si128(or3(eq(c, '-'), eq(c, '_'), eq(c, ':')), _mm_or_si128(eq(c, '='), eq(c, '@')));
+    __m128i aws = _mm_and_si128(eq(p, 'A'), or3(or3(eq(c, 'K'), eq(c, 'S'), eq(c, 'B')), eq(c, 'C'), eq(c, 'I')));
+    __m128i git = _mm_and_si128(eq(p, 'g'), _mm_or_si128(eq(c, 'h'), eq(c, 'l')));
+    __m128i jwt = _mm_and_si128(eq(c, 'J'), _mm_and_si128(eq(p, 'y'), eq(q, 'e')));
+    __m128i xox = _mm_and_si128(eq(c, 'x'), _mm_and_si128(eq(p, 'o'), eq(q, 'x')));
+    __m128i rer = _mm_and_si128(eq(_mm_or_si128(c, fold), 'r'),
+                                _mm_and_si128(eq(_mm_or_si128(p, fold), 'e'), eq(_mm_or_si128(q, fold), 'r')));
+    return (unsigned)_mm_movemask_epi8(or3(single, aws, or3(git, jwt, _mm_or_si128(xox, rer))));
+}
+#endif
+
 size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
     size_t i = from;
-    for (; i < n && i < 2; i++) if (is_anchor(b, i) && worth_checking(b, n, i)) return i;
 #if defined(__SSE2__)
-    const __m128i dash = _mm_set1_epi8('-'), under = _mm_set1_epi8('_'), colon = _mm_set1_epi8(':');
-    const __m128i equal = _mm_set1_epi8('='), at = _mm_set1_epi8('@'), fold = _mm_set1_epi8(0x20);
-    const __m128i bigA = _mm_set1_epi8('A'), K = _mm_set1_epi8('K'), S = _mm_set1_epi8('S');
-    const __m128i B = _mm_set1_epi8('B'), C = _mm_set1_epi8('C'), I = _mm_set1_epi8('I');
-    const __m128i g = _mm_set1_epi8('g'), h = _mm_set1_epi8('h'), l = _mm_set1_epi8('l');
-    const __m128i J = _mm_set1_epi8('J'), y = _mm_set1_epi8('y'), e = _mm_set1_epi8('e');
-    const __m128i x = _mm_set1_epi8('x'), o = _mm_set1_epi8('o'), r = _mm_set1_epi8('r');
-    // safe: i >= 2, so the loads at i - 1 and i - 2 stay inside b.
+    for (; i < n && i < 2; i++) if (is_anchor(b, n, i)) return i;
+    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b.
     for (; i + 16 <= n; i += 16) {
-        __m128i c = _mm_loadu_si128((const __m128i *)(b + i));
-        __m128i p = _mm_loadu_si128((const __m128i *)(b + i - 1));
-        __m128i q = _mm_loadu_si128((const __m128i *)(b + i - 2));
-        __m128i hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(c, dash), _mm_cmpeq_epi8(c, under)),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, colon), _mm_cmpeq_epi8(c, equal)), _mm_cmpeq_epi8(c, at)));
-        __m128i aws = _mm_and_si128(_mm_cmpeq_epi8(p, bigA),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, K), _mm_cmpeq_epi8(c, S)),
-                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, B), _mm_cmpeq_epi8(c, C)), _mm_cmpeq_epi8(c, I))));
-        __m128i git = _mm_and_si128(_mm_cmpeq_epi8(p, g), _mm_or_si128(_mm_cmpeq_epi8(c, h), _mm_cmpeq_epi8(c, l)));
-        __m128i jwt = _mm_and_si128(_mm_cmpeq_epi8(c, J), _mm_and_si128(_mm_cmpeq_epi8(p, y), _mm_cmpeq_epi8(q, e)));
-        __m128i xox = _mm_and_si128(_mm_cmpeq_epi8(c, x), _mm_and_si128(_mm_cmpeq_epi8(p, o), _mm_cmpeq_epi8(q, x)));
-        __m128i rer = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(c, fold), r),
-            _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(p, fold), e), _mm_cmpeq_epi8(_mm_or_si128(q, fold), r)));
-        hit = _mm_or_si128(_mm_or_si128(hit, aws), _mm_or_si128(_mm_or_si128(git, jwt), _mm_or_si128(xox, rer)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = block_candidates(b, i);
         while (mask) {
-            size_t at = i + (size_t)__builtin_ctz(mask);
-            if (worth_checking(b, n, at)) return at;
+            size_t k = i + (size_t)__builtin_ctz(mask);
+            if (is_anchor(b, n, k)) return k;
             mask &= mask - 1;
         }
     }
 #endif
-    for (; i < n; i++) if (is_anchor(b, i) && worth_checking(b, n, i)) return i;
+    for (; i < n; i++) if (is_anchor(b, n, i)) return i;
     return n;
 }

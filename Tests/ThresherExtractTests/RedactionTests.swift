@@ -93,6 +93,46 @@ struct RedactionTests {
         #expect(Redactor().redact(JSONText("nothing to see: a-b_c=d"), counts: &counts) == nil)
     }
 
+    /// The pre-filter reads a text's escaped form, where a quote or a
+    /// control character before a separator is two bytes (`\"`, `\t`): the
+    /// escaped text must be redacted exactly as its characters are, in a
+    /// string value of call arguments too.
+    @Test func escapedFormsAreRedactedAsTheirCharacters() {
+        let redactor = Redactor()
+        let texts = Self.generated(count: 6000, seed: 4) + [#"{"password": "hunter2abc123"}"#, "x password\" = abcd1234efgh"]
+        for text in texts {
+            var a = RedactionCounts(), b = RedactionCounts(), c = RedactionCounts()
+            let raw = redactor.redact(Array(text.utf8), counts: &a).map { String(decoding: $0, as: UTF8.self) } ?? text
+            let escaped = redactor.redact(JSONText(text), counts: &b)?.string ?? text
+            #expect(escaped == raw, "\(text.debugDescription)")
+            let arguments = Array(#"{"k":""#.utf8) + JSONText(text).escaped + Array(#""}"#.utf8)
+            let inArguments = redactor.redactArguments(arguments, counts: &c) ?? arguments
+            #expect(inArguments == Array(#"{"k":""#.utf8) + JSONText(raw).escaped + Array(#""}"#.utf8), "\(text.debugDescription)")
+            #expect(a == b && b == c)
+        }
+    }
+
+    /// The pre-filter's 16-byte blocks read 6 bytes back and 2 ahead: a
+    /// secret at every offset from a text's start and end is still found.
+    @Test func preFilterFindsSecretsAtEveryOffset() {
+        let secrets = ["AKIAABCDEFGHIJKLMNOP", "ghp_" + String(repeating: "a", count: 36), "glpat-" + String(repeating: "x", count: 20),
+                       "sk_live_" + String(repeating: "a", count: 16), "github_pat_" + String(repeating: "A", count: 22),
+                       "sk-ant-" + String(repeating: "k", count: 20), "me@corp.io", "Bearer abcdefgh12345678",
+                       "token = abcd1234efgh", "TOKEN\":abcd1234efgh", "https://u:p@host", "xoxb-1234567890",
+                       "AIza" + String(repeating: "z", count: 35), "eyJabcdefgh.eyJabcdefgh.abcdefgh",
+                       "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"]
+        let redactor = Redactor()
+        for secret in secrets {
+            for before in 0..<40 {
+                for after in [0, 1, 2, 17, 40] {
+                    let text = String(repeating: " ", count: before) + secret + String(repeating: " ", count: after)
+                    var counts = RedactionCounts()
+                    #expect(redactor.redact(Array(text.utf8), counts: &counts) != nil, "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func redactsArgumentValuesNotKeys() {
         var counts = RedactionCounts()
         let arguments = Array(#"{"password":"abcd1234efgh","nested":[{"k":"me@corp.io"}],"n":1}"#.utf8)

@@ -40,7 +40,7 @@ public struct ExampleFilters: Sendable, Equatable {
     /// String order as Python compares strings: by code point, which is
     /// UTF-8 byte order.
     static func less(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        a.utf8Precedes(b)
     }
 
     /// Parses `--feedback`'s list: positive, neutral, negative, none.

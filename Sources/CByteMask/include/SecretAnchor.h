@@ -9,8 +9,11 @@
 
 /// The first index i in [from, n) where `b` holds an anchor: one of
 /// `- _ : = @`, or the last byte of `eyJ`, of `rer` in any case (`bearer`),
-/// of `A` + one of `KSBCI`, of `gh` / `gl`, of `xox`, passing a cheap test of
-/// its neighbours that every secret anchored there passes. Returns n when none.
+/// of `A` + one of `KSBCI`, of `gh` / `gl`, of `xox`, whose neighbours are
+/// those every secret anchored there has (a `:` or `=` after a name ending
+/// in password, passwd, secret, token or key; `-----BEGIN`; …). Returns n
+/// when none. `b` may be a text or its escaped form (SPEC §5): an anchor of
+/// the text is one of its escaped form.
 size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from);
 
 #endif
