@@ -127,11 +127,15 @@ final class ScanScheduler: Sendable {
             }
             guard step == .assemble else { continue }
             let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
-            state.withLock { progress in
+            let writerWaitsForIt = state.withLock { progress in
                 progress.phaseSeconds.assemble += seconds
                 progress.results[unit.file] = result
+                return unit.file == progress.writerPosition
             }
-            state.broadcast()
+            // Only the writer waits on results, and only for the file at its
+            // position; a later file's result would wake it for nothing
+            // (thousands of wake-ups with small files).
+            if writerWaitsForIt { state.broadcast() }
         }
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import ThresherJSON
+import TestSupport
 
 @Suite struct JSONWriterTests {
     private func text(_ w: borrowing JSONWriter) -> String { String(decoding: w.bytes, as: UTF8.self) }
@@ -68,5 +69,20 @@ import Testing
         w.beginArray(); w.int(1); w.int(2); w.endArray()
         let expected = Array(repeating: "[0", count: 64).joined(separator: ",") + String(repeating: "]", count: 64) + "[1,2]"
         #expect(text(w) == expected)
+    }
+}
+
+struct JSONTextRawCountTests {
+    /// `rawCount` undoes every escape by counting: it must give the decoded
+    /// text's UTF-8 size, wherever escapes fall against its 16-byte blocks.
+    @Test func rawCountIsTheDecodedSize() {
+        var random = SeededRandom(state: 7)
+        let pieces = ["a", "bc", "\"", "\\", "\n", "\t", "\u{1}", "\u{1f}", "é", "日本", "\\u", "u", "/", "        "]
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<random.below(60) { text += pieces[random.below(pieces.count)] }
+            let escaped = JSONText(text)
+            #expect(escaped.rawCount == text.utf8.count, "\(text.debugDescription)")
+        }
     }
 }
