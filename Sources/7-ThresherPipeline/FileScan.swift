@@ -27,6 +27,9 @@ final class FileScan: Sendable {
     /// (OUT's state folder); nil: in memory.
     let spillDirectory: String?
     private let state: Mutex<Progress>
+    /// Whether `open` ran: the scheduler opens files ahead of their claim
+    /// while a worker may reach the same file, and only one may open it.
+    private let opened = Mutex(false)
     /// Phase 2 in progress; only the feeder (or the assembling worker) touches it.
     let assembly = Mutex<FileAssembly?>(nil)
 
@@ -38,7 +41,7 @@ final class FileScan: Sendable {
         var method: ReadMethod = .read
         /// Hash of its first line (`ResumePlan.fingerprint`): the plan's, or,
         /// for a new file, taken by the worker that scans its first unit
-        /// (not here: `open` runs under the scheduler's lock).
+        /// (not in `open`, which may run under the scheduler's lock or ahead of the claim).
         var fingerprint = ""
         /// Why it could not be opened, if so.
         var problem: String?
@@ -109,9 +112,23 @@ final class FileScan: Sendable {
 
     var opening: Opening { state.withLock { $0.opening } }
 
-    /// Opens the file, before its first unit runs. A file that grew since
-    /// discovery is read only up to the size it had then.
+    /// Opens the file, before its first unit runs (once: later calls do
+    /// nothing). A file that grew since discovery is read only up to the
+    /// size it had then.
+    ///
+    /// The kernel is asked to start reading the first bytes to be read
+    /// (`readAheadBytes`): a file opened ahead of its claim is then on its
+    /// way from disk while the workers parse the files before it, so a scan
+    /// of an archive not in the page cache keeps more than one read in flight.
     func open(configuration: ScanConfiguration) {
+        opened.withLock { opened in
+            guard !opened else { return }
+            opened = true
+            state.withLock { $0.opening = openDescriptor(configuration: configuration) }
+        }
+    }
+
+    private func openDescriptor(configuration: ScanConfiguration) -> Opening {
         var opening = Opening()
         do {
             let descriptor = try FileDescriptor.openInput(file.path, followLinks: configuration.followSymlinks)
@@ -119,18 +136,19 @@ final class FileScan: Sendable {
             let info = try descriptor.status(path: file.path)
             if let change = file.change(to: info) {
                 opening.problem = "changed since it was found: \(change); not read"
-                state.withLock { $0.opening = opening }
-                return
+                return opening
             }
             opening.limit = min(file.size, Int64(info.st_size))
             opening.fingerprint = fingerprint ?? ""
             // Mapping is there when asked for (a file truncated under it is
             // caught: MappingGuard); `pread` measured faster (docs/performance.md).
             opening.method = configuration.readMethod ?? .read
+            let ahead = min(opening.limit - start, configuration.readAheadBytes)
+            if ahead > 0 { _ = posix_fadvise(descriptor.rawValue, off_t(start), off_t(ahead), POSIX_FADV_WILLNEED) }
         } catch {
             opening.problem = "cannot \(error.operation): \(error.message)"
         }
-        state.withLock { $0.opening = opening }
+        return opening
     }
 
     func closeFile() {

@@ -51,6 +51,12 @@ public struct ScanConfiguration: Sendable {
     /// held) and its formatted examples wait in an unnamed scratch file in
     /// OUT/state until the writer takes them, not in memory.
     public var hugeFileAbove: Int64 = 64 << 20
+    /// Files are opened this many ahead of the next one claimed, and the
+    /// kernel asked to read their first `readAheadBytes` (one read buffer)
+    /// meanwhile: an archive not in the page cache is read with many
+    /// requests in flight instead of one per worker. 0 turns both off.
+    public var openAheadFiles = 64
+    public var readAheadBytes: Int64 = 1 << 20
 
     /// Called on the writer thread after each file (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?

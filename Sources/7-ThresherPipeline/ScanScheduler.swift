@@ -42,6 +42,8 @@ final class ScanScheduler: Sendable {
         var nextUnit = 0
         var results: [FileResult?]
         var writerPosition = 0
+        /// Files before this one were opened ahead (or are being).
+        var openedAhead = 0
         var cancelled = false
         /// Seconds spent in each phase, summed over workers.
         var phaseSeconds = (scan: 0.0, assemble: 0.0)
@@ -111,10 +113,11 @@ final class ScanScheduler: Sendable {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
         while let unit = claimUnit() {
             let scan = files[unit.file]
-            // A file of one unit is opened here, outside the lock: no other
-            // worker can reach it (with thousands of small files, opening
-            // under the lock kept the other workers waiting).
+            // A file of one unit is opened here, outside the lock, unless it
+            // was opened ahead (with thousands of small files, opening under
+            // the lock kept the other workers waiting).
             if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
+            openAhead(after: unit.file)
             var step = scanUnit(unit, of: scan, scanner: &scanner)
             // A unit finished or failed may let a waiting worker claim the file's next.
             if scan.streamsAssembly { state.broadcast() }
@@ -137,6 +140,20 @@ final class ScanScheduler: Sendable {
             // (thousands of wake-ups with small files).
             if writerWaitsForIt { state.broadcast() }
         }
+    }
+
+    /// Opens the files up to `openAheadFiles` past `file` that no worker
+    /// opened yet, so the kernel reads their first bytes meanwhile
+    /// (`FileScan.open`). Each file is taken by one worker, outside the lock.
+    private func openAhead(after file: Int) {
+        let taken = state.withLock { progress -> Range<Int> in
+            let from = max(progress.openedAhead, file + 1)
+            let end = min(files.count, file + 1 + configuration.openAheadFiles)
+            guard from < end else { return 0..<0 }
+            progress.openedAhead = end
+            return from..<end
+        }
+        for ahead in taken { files[ahead].open(configuration: configuration) }
     }
 
     /// Phase 1 for one unit; says what the worker does next for its file.

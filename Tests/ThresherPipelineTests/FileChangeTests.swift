@@ -146,4 +146,28 @@ import Testing
         #expect(messages[2]["content"] as? String == "a cat\n[image]")
         #expect(run.report.counters.lines == 4)
     }
+
+    /// The scheduler opens files ahead of their claim while a worker may
+    /// reach the same file: however many threads call `open` at once, the
+    /// file is opened once, and closing it leaves no descriptor behind.
+    @Test func aFileOpenedFromManyThreadsIsOpenedOnce() throws {
+        let dir = TemporaryDirectory()
+        var t = Transcript()
+        t.turn("prompt", id: "c1")
+        let path = dir.write("s.jsonl", t.contents)
+        let file = try Self.discovered(path)
+        let configuration = Self.settledConfiguration()
+        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: configuration.unitSize))
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in scan.open(configuration: configuration) }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        func descriptorsOnFile() -> Int {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return entries.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == real }.count
+        }
+        #expect(scan.opening.fd >= 0)
+        #expect(scan.opening.limit == file.size)
+        #expect(descriptorsOnFile() == 1)
+        scan.closeFile()
+        #expect(descriptorsOnFile() == 0)
+    }
 }

@@ -159,6 +159,10 @@ import ThresherStore
             { $0.hugeFileAbove = 0; $0.jobs = 3; $0.unitSize = 700 },
             { $0.hugeFileAbove = 0; $0.jobs = 1; $0.unitSize = 300; $0.inFlightBudget = 1 },
             { $0.hugeFileAbove = 0; $0.jobs = 4; $0.unitSize = 1; $0.chunkSize = 64 },
+            // Files opened ahead of their claim, or never: the same output.
+            { $0.openAheadFiles = 0; $0.readAheadBytes = 0; $0.jobs = 3 },
+            { $0.openAheadFiles = 1; $0.jobs = 2; $0.unitSize = 700 },
+            { $0.openAheadFiles = 1_000; $0.readAheadBytes = 1; $0.jobs = 4; $0.unitSize = 1 },
         ] {
             let (bytes, other) = try shardBytes(variant)
             #expect(bytes == reference)
