@@ -67,13 +67,19 @@ import Testing
         #expect(result.problem == nil)
     }
 
-    /// Phase 1 of a one-turn file, `change` applied to the file, then phase 2.
-    static func assemble(afterPhaseOne change: (_ path: String, _ size: Int) throws -> Void) throws -> FileResult {
+    /// A file of one turn, as discovered (keep `dir`: it removes the file when gone).
+    static func oneTurnFile() throws -> (dir: TemporaryDirectory, path: String, file: TranscriptFile) {
         let dir = TemporaryDirectory()
         var t = Transcript()
         t.turn("one", id: "c1")
         let path = dir.write("s.jsonl", t.contents)
-        let file = try Self.discovered(path)
+        return (dir, path, try discovered(path))
+    }
+
+    /// Phase 1 of a one-turn file, `change` applied to the file, then phase 2.
+    static func assemble(afterPhaseOne change: (_ path: String, _ size: Int) throws -> Void) throws -> FileResult {
+        let (dir, path, file) = try oneTurnFile()
+        defer { withExtendedLifetime(dir) {} }
         var configuration = Self.settledConfiguration()
         configuration.readMethod = .read
         let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: 1 << 20))
@@ -151,11 +157,8 @@ import Testing
     /// reach the same file: however many threads call `open` at once, the
     /// file is opened once, and closing it leaves no descriptor behind.
     @Test func aFileOpenedFromManyThreadsIsOpenedOnce() throws {
-        let dir = TemporaryDirectory()
-        var t = Transcript()
-        t.turn("prompt", id: "c1")
-        let path = dir.write("s.jsonl", t.contents)
-        let file = try Self.discovered(path)
+        let (dir, path, file) = try Self.oneTurnFile()
+        defer { withExtendedLifetime(dir) {} }
         let configuration = Self.settledConfiguration()
         let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: configuration.unitSize))
         DispatchQueue.concurrentPerform(iterations: 16) { _ in scan.open(configuration: configuration) }
