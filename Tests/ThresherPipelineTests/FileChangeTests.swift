@@ -87,7 +87,7 @@ import Testing
         var scanner = RecordScanner()
         let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration)
         _ = scan.complete(scan.units[0], summary: summary, read: read)
-        try change(path, t.contents.utf8.count)
+        try change(path, Int(file.size))
         return scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970)
     }
 
