@@ -2,6 +2,9 @@
 struct SessionGenerator {
     var writer: RecordWriter
     let mcpShare: Double
+    /// A turn makes 1 to this many steps (assistant message, calls,
+    /// results) before its answer; the many-small shape keeps turns short.
+    var maxSteps = 6
 
     static let mcpTools: [StaticString] = [
         "mcp__github__search_issues", "mcp__github__get_pull_request", "mcp__postgres__query",
@@ -148,7 +151,7 @@ struct SessionGenerator {
     /// The assistant side of a turn: steps of thinking, text and calls with
     /// their results, then a final answer (or an interruption).
     mutating func steps(mcp: Bool, interrupted: Bool) {
-        let count = 1 + writer.random.below(6)
+        let count = 1 + writer.random.below(maxSteps)
         var usedMCP = false
         for step in 0..<count {
             let messageID = writer.identifier("msg_")

@@ -46,6 +46,10 @@ public enum SynthArchive {
         case fewLarge = "few-large"
         /// ~25 000 files per GB of a few KB to 200 KB: per-file costs.
         case manySmall = "many-small"
+
+        /// Steps per turn at most: a turn of up to six tool rounds is
+        /// ~40 KB, more than the many-small shape's sessions hold.
+        var maxSteps: Int { self == .manySmall ? 2 : 6 }
     }
 
     public struct Summary: Sendable {
@@ -135,7 +139,7 @@ public enum SynthArchive {
             return sizes + logNormalSizes(filling: total - Int64(sizes.reduce(0, +)), median: 70_000, sigma: 2.0,
                                           range: 2_048...12_000_000, random: &random)
         case .manySmall:
-            return logNormalSizes(filling: total, median: 30_000, sigma: 0.8, range: 2_048...200_000, random: &random)
+            return logNormalSizes(filling: total, median: 15_000, sigma: 0.8, range: 2_048...200_000, random: &random)
         }
     }
 
@@ -179,6 +183,7 @@ public enum SynthArchive {
             let writer = RecordWriter(random: random, pool: pool, sessionID: sessionID,
                                       cwd: Array("/home/dev/project-\(project)".utf8), version: version, clock: project * 100_000)
             var generator = SessionGenerator(writer: writer, mcpShare: configuration.mcpShare)
+            generator.maxSteps = configuration.shape.maxSteps
             let file = try SynthFile(path: folder + "/" + name + ".jsonl")
             if plan.replay && !previousTurns.isEmpty {
                 // A resumed session starts by replaying earlier turns verbatim.
@@ -204,6 +209,7 @@ public enum SynthArchive {
                 agentWriter.sidechain = true
                 agentWriter.agentID = agentID
                 var agentGenerator = SessionGenerator(writer: agentWriter, mcpShare: configuration.mcpShare)
+                agentGenerator.maxSteps = configuration.shape.maxSteps
                 let path = plan.layout == .flatAgents
                     ? folder + "/agent-" + String(decoding: agentID, as: UTF8.self) + ".jsonl"
                     : folder + "/" + name + "/subagents/agent-a" + String(decoding: agentID, as: UTF8.self) + ".jsonl"
