@@ -27,31 +27,16 @@ extension JSONText {
         escaped.withUnsafeBufferPointer { Self.rawCount(of: $0) }
     }
 
-    /// `rawCount` of a minimally escaped string body. Code text holds an
-    /// escape every few dozen bytes (each line's `\n`), so the next one is
-    /// found 16 bytes at a time inline, not by a `memchr` call per escape.
+    /// `rawCount` of a minimally escaped string body.
     public static func rawCount(of body: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = body.baseAddress else { return 0 }
-        let n = body.count
-        let backslashes = SIMD16<UInt8>(repeating: 0x5C)
-        var count = n
+        var count = body.count
         var i = 0
-        while i < n {
-            if i &+ 16 <= n {
-                let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                let hits = ByteScan.bits(unsafeBitCast(block .== backslashes, to: SIMD16<UInt8>.self))
-                guard hits != 0 else {
-                    i &+= 16
-                    continue
-                }
-                i &+= hits.trailingZeroBitCount
-            } else if base[i] != 0x5C {
-                i &+= 1
-                continue
-            }
-            let length = i &+ 1 < n && base[i &+ 1] == UInt8(ascii: "u") ? 6 : 2
-            count &-= length &- 1
-            i &+= length
+        while i < body.count, let found = memchr(base + i, 0x5C, body.count - i) {
+            let at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+            let length = at + 1 < body.count && body[at + 1] == UInt8(ascii: "u") ? 6 : 2
+            count -= length - 1
+            i = at + length
         }
         return count
     }
