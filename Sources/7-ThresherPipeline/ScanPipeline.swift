@@ -82,14 +82,16 @@ public struct ScanPipeline {
                               writeTime: inout Duration) throws {
         let bytesTotal = plan.tasks.reduce(Int64(0)) { $0 + max(0, $1.file.size - $1.start) }
         var filesDone = 0
-        while let result = scheduler.nextResult() {
-            filesDone += 1
-            configuration.progress?(ScanProgress(
-                filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
-                bytesTotal: bytesTotal, seconds: Self.seconds(ContinuousClock.now - started)))
-            // Dedup and compression hold a core token like the workers (see ScanScheduler).
-            try scheduler.busy {
-                try Self.timed(adding: &writeTime) { try writer.take(result, report: &report) }
+        while let batch = scheduler.nextResults() {
+            for result in batch {
+                filesDone += 1
+                configuration.progress?(ScanProgress(
+                    filesDone: filesDone, filesTotal: plan.tasks.count, bytesDone: report.bytesRead + result.bytesRead,
+                    bytesTotal: bytesTotal, seconds: Self.seconds(ContinuousClock.now - started)))
+                // Dedup and compression hold a core token like the workers (see ScanScheduler).
+                try scheduler.busy {
+                    try Self.timed(adding: &writeTime) { try writer.take(result, report: &report) }
+                }
             }
         }
     }

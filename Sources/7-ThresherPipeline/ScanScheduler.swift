@@ -93,20 +93,59 @@ final class ScanScheduler: Sendable {
         }
     }
 
-    /// The next file's result, in file order; nil after the last.
-    func nextResult() -> FileResult? {
-        let result: FileResult? = state.withLock(waitingUntil: { $0.writerPosition >= $0.results.count || $0.results[$0.writerPosition] != nil }) { progress in
+    /// The writer wakes for at most this many files' results at once, or
+    /// this many of their input bytes: with tens of thousands of small
+    /// files, a wake-up per file (a futex wait and wake and two context
+    /// switches on two cores) cost more than writing the file's examples.
+    static let writerBatchFiles = 16
+    static let writerBatchBytes: Int64 = 16 << 20
+
+    /// The next results in file order (at least one), as many as are done
+    /// in a row up to `writerBatchFiles`; nil after the last.
+    ///
+    /// The writer waits until a batch is full, unless waiting longer could
+    /// keep a worker idle: when every unit is claimed, or when the next
+    /// unit may not be claimed until the writer moves on (`mayClaim`).
+    /// Workers wake it when one of those becomes true.
+    func nextResults() -> [FileResult]? {
+        let batch: [FileResult]? = state.withLock(waitingUntil: { writerMayTake($0) }) { progress in
             guard progress.writerPosition < progress.results.count else { return nil }
-            let position = progress.writerPosition
-            defer {
+            var batch: [FileResult] = []
+            var bytes: Int64 = 0
+            while batch.count < Self.writerBatchFiles, bytes < Self.writerBatchBytes,
+                  progress.writerPosition < progress.results.count, let result = progress.results[progress.writerPosition] {
+                let position = progress.writerPosition
+                batch.append(result)
+                bytes += progress.claimedBytes[position]
                 progress.results[position] = nil
                 progress.bytesInFlight -= progress.claimedBytes[position]
                 progress.writerPosition += 1
             }
-            return progress.results[position]
+            return batch
         }
+        // Workers may wait for the window to move.
         state.broadcast()
-        return result
+        return batch
+    }
+
+    /// Whether the writer should take results now (see `nextResults`).
+    /// Workers check it after each change it depends on (a result stored,
+    /// a unit claimed) and wake the writer when it holds.
+    private func writerMayTake(_ progress: Progress) -> Bool {
+        let head = progress.writerPosition
+        guard head < progress.results.count else { return true }
+        guard progress.results[head] != nil else { return false }
+        if progress.cancelled || progress.nextUnit >= units.count || !mayClaim(units[progress.nextUnit], progress) {
+            return true
+        }
+        var position = head
+        var bytes: Int64 = 0
+        while position < progress.results.count, progress.results[position] != nil {
+            bytes += progress.claimedBytes[position]
+            position += 1
+            if position - head >= Self.writerBatchFiles || bytes >= Self.writerBatchBytes { return true }
+        }
+        return position == progress.results.count
     }
 
     private func work() {
@@ -130,15 +169,14 @@ final class ScanScheduler: Sendable {
             }
             guard step == .assemble else { continue }
             let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
-            let writerWaitsForIt = state.withLock { progress in
+            let wakeWriter = state.withLock { progress in
                 progress.phaseSeconds.assemble += seconds
                 progress.results[unit.file] = result
-                return unit.file == progress.writerPosition
+                return writerMayTake(progress)
             }
-            // Only the writer waits on results, and only for the file at its
-            // position; a later file's result would wake it for nothing
-            // (thousands of wake-ups with small files).
-            if writerWaitsForIt { state.broadcast() }
+            // Only the writer waits on results, and only for a batch:
+            // another result would wake it for nothing.
+            if wakeWriter { state.broadcast() }
         }
     }
 
@@ -188,10 +226,10 @@ final class ScanScheduler: Sendable {
 
     /// The next unit in order, waiting while it is too far ahead of the writer.
     private func claimUnit() -> WorkUnit? {
-        state.withLock(waitingUntil: { progress in
+        let (unit, wakeWriter) = state.withLock(waitingUntil: { progress in
             progress.cancelled || progress.nextUnit >= units.count || mayClaim(units[progress.nextUnit], progress)
-        }) { progress in
-            guard !progress.cancelled, progress.nextUnit < units.count else { return nil }
+        }) { progress -> (WorkUnit?, Bool) in
+            guard !progress.cancelled, progress.nextUnit < units.count else { return (nil, true) }
             let unit = units[progress.nextUnit]
             progress.nextUnit += 1
             let size = unit.end - unit.start
@@ -200,8 +238,12 @@ final class ScanScheduler: Sendable {
             // A file of several units is opened while claiming its first,
             // under the lock: no other unit of it can be claimed before it is open.
             if unit.index == 0 && files[unit.file].units.count > 1 { files[unit.file].open(configuration: configuration) }
-            return unit
+            // The claim may have used up what workers may claim, or the
+            // last unit: the writer must not wait for a fuller batch.
+            return (unit, writerMayTake(progress))
         }
+        if wakeWriter { state.broadcast() }
+        return unit
     }
 
     /// The phase totals, read once the last result was taken.

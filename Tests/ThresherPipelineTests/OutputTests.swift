@@ -128,8 +128,7 @@ import ThresherStore
             dir.write("p\(f % 2)/s\(f).jsonl", t.contents + "{\"partial")
         }
         func shardBytes(_ configure: (inout ScanConfiguration) -> Void) throws -> (Data, ScanReport) {
-            let run = try rescan(dir) { $0.fresh = true; configure(&$0) }
-            return (try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")), run.report)
+            try Self.freshShard(of: dir, configure)
         }
         let (reference, report) = try shardBytes { $0.jobs = 1 }
         #expect(report.examplesWritten == 90)
@@ -168,6 +167,43 @@ import ThresherStore
             #expect(bytes == reference)
             #expect(other.counters == report.counters)
             #expect(other.malformedSamples == report.malformedSamples)
+        }
+    }
+
+    /// The first shard of a fresh scan of `dir`, and the scan's report.
+    private static func freshShard(of dir: TemporaryDirectory, _ configure: (inout ScanConfiguration) -> Void) throws -> (Data, ScanReport) {
+        let run = try rescan(dir) { $0.fresh = true; configure(&$0) }
+        return (try Data(contentsOf: URL(fileURLWithPath: run.out + "/shards/part-00000.jsonl")), run.report)
+    }
+
+    /// More files than the writer takes at once (`ScanScheduler.writerBatchFiles`):
+    /// it waits for a batch only while workers can go on, so no budget,
+    /// window or job count leaves it or them waiting for each other.
+    @Test func manySmallFilesAreHandedToTheWriterInBatchesWhateverTheLimits() throws {
+        let dir = TemporaryDirectory()
+        for f in 0..<60 {
+            var t = Transcript()
+            t.session = "s\(f)"
+            for i in 0..<(1 + f % 3) { t.turn("file \(f) prompt \(i)", id: "c\(i)", input: ["f": f]) }
+            dir.write("p\(f % 4)/s\(String(format: "%03d", f)).jsonl", t.contents)
+        }
+        let (reference, report) = try Self.freshShard(of: dir) { $0.jobs = 1 }
+        #expect(report.examplesWritten == (0..<60).map { 1 + $0 % 3 }.reduce(0, +))
+        // Only read by the scans, one at a time.
+        nonisolated(unsafe) let archive = dir
+        for variant: @Sendable (inout ScanConfiguration) -> Void in [
+            { $0.jobs = 2 },
+            { $0.jobs = 4; $0.unitSize = 200 },
+            { $0.jobs = 3; $0.inFlightBudget = 1 },
+            { $0.jobs = 2; $0.inFlightBudget = 3_000 },
+            { $0.jobs = 1; $0.inFlightBudget = 1 },
+            { $0.jobs = 3; $0.hugeFileAbove = 0; $0.unitSize = 200 },
+        ] {
+            // A writer and workers waiting for each other would hang: fail instead.
+            let scanned = try finishing(within: 60) { try Self.freshShard(of: archive, variant) }
+            guard let (bytes, other) = scanned else { Issue.record("the scan did not finish in 60 s"); return }
+            #expect(bytes == reference)
+            #expect(other.counters == report.counters)
         }
     }
 
