@@ -162,9 +162,16 @@ final class FileScan: Sendable {
     /// Phase 1 for one unit: every line that starts inside it, summarized.
     func scanUnit(_ unit: WorkUnit, scanner: inout RecordScanner, configuration: ScanConfiguration) throws -> (UnitSummary, LineReadResult) {
         let opening = self.opening
-        if unit.index == 0, fingerprint == nil {
-            let taken = ResumePlan.fingerprint(of: FileDescriptor(rawValue: opening.fd), path: file.path)
-            state.withLock { $0.opening.fingerprint = taken }
+        // A new file's fingerprint comes from the first line read below, or,
+        // when that line is not read whole (too long, unfinished), a read of its own.
+        var firstLine: FirstLineFingerprint = unit.index == 0 && fingerprint == nil ? .wanted : .notWanted
+        defer {
+            let taken: String? = switch firstLine {
+            case .notWanted: nil
+            case .wanted: ResumePlan.fingerprint(of: FileDescriptor(rawValue: opening.fd), path: file.path)
+            case .taken(let fingerprint): fingerprint
+            }
+            if let taken { state.withLock { $0.opening.fingerprint = taken } }
         }
         var summary = UnitSummary()
         let limit = opening.limit
@@ -181,11 +188,11 @@ final class FileScan: Sendable {
         let result: LineReadResult
         do {
             result = try readLines(opening.method, from: from, to: unitEnd, scanner: &scanner, into: &summary,
-                                   lineIndex: &lineIndex, configuration: configuration, opening: opening)
+                                   lineIndex: &lineIndex, firstLine: &firstLine, configuration: configuration, opening: opening)
         } catch is MappingUnavailable where lineIndex == 0 {
             // Some files cannot be mapped (special file systems): read them instead.
             result = try readLines(.read, from: from, to: unitEnd, scanner: &scanner, into: &summary,
-                                   lineIndex: &lineIndex, configuration: configuration, opening: opening)
+                                   lineIndex: &lineIndex, firstLine: &firstLine, configuration: configuration, opening: opening)
         }
         summary.foldTypeCounts()
         return (summary, result)
@@ -194,13 +201,17 @@ final class FileScan: Sendable {
     /// Summarizes the lines that start in `from..<end`. A method, not a
     /// closure over `scanUnit`'s variables: captured variables get a dynamic
     /// exclusivity check per access, on the hottest loop of the scan.
+    ///
+    /// `firstLine`: when `.wanted`, the fingerprint of the line at offset 0
+    /// is taken from it, if it settles it.
     private func readLines(_ method: ReadMethod, from: Int64, to end: Int64, scanner: inout RecordScanner,
-                           into summary: inout UnitSummary, lineIndex: inout Int,
+                           into summary: inout UnitSummary, lineIndex: inout Int, firstLine: inout FirstLineFingerprint,
                            configuration: ScanConfiguration, opening: Opening) throws -> LineReadResult {
         let reader = LineReader(method: method, chunkSize: configuration.chunkSize, mapLinesAbove: configuration.mapLinesAbove)
         guard configuration.parsesLineEnds else {
             return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit) { line, offset in
                 guard offset < end else { return false }
+                if offset == 0 { firstLine.take(line) }
                 scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
                 lineIndex += 1
                 return true
@@ -211,10 +222,12 @@ final class FileScan: Sendable {
             guard let length = scanner.scanLine(at: bytes, offset: offset, lineIndex: lineIndex, into: &summary) else {
                 return .unknown
             }
+            if offset == 0 { firstLine.take(UnsafeBufferPointer(rebasing: bytes[0..<length])) }
             lineIndex += 1
             return .line(length)
         }) { line, offset in
             guard offset < end else { return false }
+            if offset == 0 { firstLine.take(line) }
             scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
             lineIndex += 1
             return true
@@ -316,5 +329,21 @@ final class FileScan: Sendable {
             Outcome(opening: progress.opening, problems: progress.problems,
                     endOfLastLine: progress.endOfLastLine, truncated: progress.truncated)
         }
+    }
+}
+
+/// A new file's fingerprint, as phase 1 takes it from the file's first line.
+enum FirstLineFingerprint {
+    /// The file has its fingerprint already.
+    case notWanted
+    /// Not taken yet: read on its own unless the first line settles it.
+    case wanted
+    case taken(String)
+
+    /// Takes the fingerprint from `line`, the file's first line without its
+    /// `\n`, when wanted and the line settles it.
+    mutating func take(_ line: UnsafeBufferPointer<UInt8>) {
+        guard case .wanted = self, let fingerprint = ResumePlan.fingerprint(firstLine: line) else { return }
+        self = .taken(fingerprint)
     }
 }

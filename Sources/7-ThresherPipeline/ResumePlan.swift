@@ -55,13 +55,16 @@ struct ResumePlan {
         return fingerprint(of: descriptor, path: path)
     }
 
+    /// A fingerprint hashes at most this many bytes.
+    static let fingerprintLimit = 1 << 20
+
     /// The fingerprint of the file open as `descriptor` (see `fingerprint`).
     static func fingerprint(of descriptor: FileDescriptor, path: String) -> String {
         var buffer = [UInt8](repeating: 0, count: 4096)
         var filled = 0
         while true {
             if filled == buffer.count {
-                guard buffer.count < 1 << 20 else { break }
+                guard buffer.count < fingerprintLimit else { break }
                 buffer += [UInt8](repeating: 0, count: buffer.count)
             }
             let got = buffer.withUnsafeMutableBytes { raw in
@@ -74,5 +77,18 @@ struct ResumePlan {
             filled += got
         }
         return DedupKey(hashing: buffer).hex
+    }
+
+    /// The fingerprint of a file whose first line, without its `\n`, is
+    /// `line`, as `fingerprint(of:path:)` reads it; nil when the line is
+    /// too long to settle it (only its first bytes are hashed then). Phase 1
+    /// takes a new file's fingerprint from the line it parses, not a read
+    /// of its own.
+    static func fingerprint(firstLine line: UnsafeBufferPointer<UInt8>) -> String? {
+        guard line.count < fingerprintLimit else { return nil }
+        let hasher = DedupKey.Hasher()
+        hasher.update(UnsafeRawBufferPointer(line))
+        withUnsafeBytes(of: UInt8(0x0A)) { hasher.update($0) }
+        return hasher.key.hex
     }
 }

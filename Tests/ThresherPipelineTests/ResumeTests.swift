@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 @testable import ThresherPipeline
+import ThresherState
+import ThresherSystem
 @testable import ThresherTools
 
 /// A live archive across runs (SPEC §8): every change Claude Code makes to
@@ -104,6 +106,39 @@ import Testing
         #expect(third.report.filesRestarted == 1)
         #expect(third.report.examplesWritten == 1)
         #expect(Self.prompts(third) == ["one", "two", "3", "four"])
+    }
+
+    /// Phase 1 takes a new file's fingerprint from the first line it reads;
+    /// it must be the one the plan reads on the next run, or every file
+    /// would be read again from the start.
+    @Test(arguments: [false, true])
+    func aNewFilesFingerprintIsThePlansWhateverItsFirstLine(parsesLineEnds: Bool) throws {
+        var t = Transcript()
+        t.turn("one", id: "c1")
+        let limit = ResumePlan.fingerprintLimit
+        let long = { (length: Int) in "\"" + String(repeating: "x", count: length - 2) + "\"" }
+        let files: [String: String] = [
+            "a.jsonl": t.contents,
+            "b.jsonl": "{broken\n" + t.contents,
+            "c.jsonl": "\n" + t.contents,
+            "d.jsonl": long(limit - 1) + "\n" + t.contents,
+            "e.jsonl": long(limit) + "\n" + t.contents,
+            "f.jsonl": long(limit + 5) + "\n" + t.contents,
+            "g.jsonl": "{\"partial\": 1",
+            "h.jsonl": "",
+        ]
+        let dir = TemporaryDirectory()
+        for (name, text) in files { dir.write("p/" + name, text) }
+        let run = try rescan(dir) { $0.parsesLineEnds = parsesLineEnds; $0.chunkSize = 1 << 16 }
+        let statePath = run.out + "/state/" + FileStateStore.fileName(generation: 1)
+        let states = try FileStateStore.decode(Array(Data(contentsOf: URL(fileURLWithPath: statePath))), path: statePath)
+        #expect(states.count == files.count)
+        for state in states {
+            let descriptor = try FileDescriptor.openInput(state.path, followLinks: false)
+            defer { descriptor.closeQuietly() }
+            #expect(state.fingerprint == ResumePlan.fingerprint(of: descriptor, path: state.path), "\(state.path)")
+        }
+        #expect(try rescan(dir).report.filesUnchanged == files.count)
     }
 
     @Test func aDeletedFileLeavesItsExamples() throws {
