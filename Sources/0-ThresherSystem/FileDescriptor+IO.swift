@@ -45,13 +45,9 @@ extension FileDescriptor {
         }
     }
 
-    /// Test hook: asked before every write with the file's path; an errno
-    /// it returns fails that write (disk full, I/O error) as the kernel would.
-    nonisolated(unsafe) package static var injectedWriteError: ((String) -> Int32?)?
-
     /// Writes all of `bytes` (retrying short writes and EINTR).
     public func writeAll(_ bytes: UnsafeRawBufferPointer, path: String) throws(SystemError) {
-        if let inject = Self.injectedWriteError, let code = inject(path) {
+        if let code = WriteFaults.error(writing: path) {
             throw SystemError("write", path: path, code: code)
         }
         var done = 0

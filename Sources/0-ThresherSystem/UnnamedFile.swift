@@ -20,7 +20,7 @@ public final class UnnamedFile: Sendable {
 
     /// Writes all of `bytes` at `offset`.
     public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(SystemError) {
-        if let inject = FileDescriptor.injectedWriteError, let code = inject(label) {
+        if let code = WriteFaults.error(writing: label) {
             throw SystemError("write", path: label, code: code)
         }
         var done = 0

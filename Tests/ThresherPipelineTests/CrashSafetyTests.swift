@@ -26,14 +26,13 @@ import ThresherScan
         try readExamples(out).map { $0["id"] as! String }
     }
 
-    // Serialized: the injection hook is process-wide.
-    @Test(.serialized, arguments: ["shards/part-", "state/files-", "manifest.json", "state/keys.bin"])
+    @Test(arguments: ["shards/part-", "state/files-", "manifest.json", "state/keys.bin"])
     func aWriteErrorFailsTheRunNamingThePathAndTheNextRunFinishes(_ failing: String) throws {
         let dir = Self.archive()
         let clean = try rescan(dir) { $0.output = dir.path + "-clean"; $0.shardSize = 4000 }
         let out = dir.path + "-out"
-        FileDescriptor.injectedWriteError = { path in path.hasPrefix(out + "/") && path.contains(failing) ? ENOSPC : nil }
-        defer { FileDescriptor.injectedWriteError = nil }
+        let removeFault = WriteFaults.inject { path in path.hasPrefix(out + "/") && path.contains(failing) ? ENOSPC : nil }
+        defer { removeFault() }
         var failure: SystemError?
         do {
             // One job: below the core count the failing writer holds a core
@@ -42,7 +41,7 @@ import ThresherScan
         } catch let error as SystemError {
             failure = error
         }
-        FileDescriptor.injectedWriteError = nil
+        removeFault()
         let error = try #require(failure)
         #expect(error.path.contains(failing))
         #expect(error.description.contains("No space left on device"))
@@ -58,7 +57,7 @@ import ThresherScan
     /// nothing of it is left once the run ends, and a write to it that fails
     /// fails that file (reported, its cursor not moved, nothing of it
     /// written), not the run; the next run reads it again.
-    @Test(.serialized) func aHugeFilesScratchFileLeavesNothingAndItsWriteErrorFailsOnlyThatFile() throws {
+    @Test func aHugeFilesScratchFileLeavesNothingAndItsWriteErrorFailsOnlyThatFile() throws {
         let dir = Self.archive()
         let clean = try rescan(dir) { $0.output = dir.path + "-clean" }
         defer { try? FileManager.default.removeItem(atPath: dir.path + "-clean") }
@@ -69,15 +68,15 @@ import ThresherScan
 
         let out = dir.path + "-out"
         var failures = 0
-        FileDescriptor.injectedWriteError = { path in
+        let removeFault = WriteFaults.inject { path in
             guard path == out + "/state/(temporary file)" else { return nil }
             failures += 1
             // The second huge file's scratch file only.
             return failures == 2 ? ENOSPC : nil
         }
-        defer { FileDescriptor.injectedWriteError = nil }
+        defer { removeFault() }
         let failed = try rescan(dir) { $0.hugeFileAbove = 0; $0.unitSize = 5_000; $0.jobs = 1 }
-        FileDescriptor.injectedWriteError = nil
+        removeFault()
         #expect(failed.report.problems.count == 1)
         #expect(failed.report.problems.first?.contains("s1.jsonl: cannot hold its examples") == true)
         #expect(failed.report.problems.first?.contains("No space left on device") == true)

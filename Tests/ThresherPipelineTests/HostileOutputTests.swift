@@ -113,10 +113,10 @@ import ThresherSystem
         dir.write("p/t.jsonl", t.contents)
         let staging = OutputFolder.stagingPath(for: out)
         // The new output's report is its last write before the swap.
-        FileDescriptor.injectedWriteError = { $0.hasPrefix(staging + "/report.json") ? ENOSPC : nil }
-        defer { FileDescriptor.injectedWriteError = nil }
+        let removeFault = WriteFaults.inject { $0.hasPrefix(staging + "/report.json") ? ENOSPC : nil }
+        defer { removeFault() }
         #expect(throws: SystemError.self) { _ = try rescan(dir) { $0.fresh = true } }
-        FileDescriptor.injectedWriteError = nil
+        removeFault()
         #expect(try readExamples(out).map { $0["id"] as! String } == oldIDs)
         // The next run clears the abandoned folder; a --full run swaps its output in.
         let full = try rescan(dir) { $0.fresh = true }

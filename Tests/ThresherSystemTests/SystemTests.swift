@@ -58,8 +58,8 @@ import Testing
 
     @Test func anInjectedWriteErrorFailsTheWriteNamingThePath() throws {
         let dir = TemporaryDirectory()
-        FileDescriptor.injectedWriteError = { $0.hasSuffix("/full") ? ENOSPC : nil }
-        defer { FileDescriptor.injectedWriteError = nil }
+        let removeFault = WriteFaults.inject { $0 == dir.path + "/full" ? ENOSPC : nil }
+        defer { removeFault() }
         let file = try OutputFile(creating: dir.path + "/full")
         do {
             try file.write(Array("x".utf8))
@@ -68,6 +68,22 @@ import Testing
             #expect(error.code == ENOSPC)
             #expect(error.path == dir.path + "/full")
         }
+    }
+
+    /// Tests run side by side each inject their own faults: removing one
+    /// rule leaves the others.
+    @Test func injectedWriteErrorsOfOneTestLeaveAnothersInPlace() throws {
+        let dir = TemporaryDirectory()
+        let removeFull = WriteFaults.inject { $0 == dir.path + "/full" ? ENOSPC : nil }
+        defer { removeFull() }
+        let removeBroken = WriteFaults.inject { $0 == dir.path + "/broken" ? EIO : nil }
+        #expect(WriteFaults.error(writing: dir.path + "/broken") == EIO)
+        removeBroken()
+        removeBroken()
+        #expect(WriteFaults.error(writing: dir.path + "/broken") == nil)
+        #expect(WriteFaults.error(writing: dir.path + "/full") == ENOSPC)
+        #expect(throws: SystemError.self) { try OutputFile(creating: dir.path + "/full").write(Array("x".utf8)) }
+        try OutputFile(creating: dir.path + "/fine").write(Array("x".utf8))
     }
 
     /// Whether a slot can be claimed now (it is released at once).

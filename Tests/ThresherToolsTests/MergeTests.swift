@@ -223,14 +223,14 @@ import ThresherStore
         let parts = try Self.scanSlices(archive, count: 3)
         let final = archive.path + "-final"
         var writes = 0
-        FileDescriptor.injectedWriteError = { path in
+        let removeFault = WriteFaults.inject { path in
             guard path.hasPrefix(final + "/") else { return nil }
             writes += 1
             return writes == 3 ? ENOSPC : nil
         }
-        defer { FileDescriptor.injectedWriteError = nil }
+        defer { removeFault() }
         #expect(throws: SystemError.self) { try Self.merge(parts, into: final) }
-        FileDescriptor.injectedWriteError = nil
+        removeFault()
         #expect(!FileManager.default.fileExists(atPath: final + "/manifest.json"))
         _ = try Self.merge(parts, into: final)
         #expect(try Self.content(final).lines == (try Self.content(single.out).lines))
