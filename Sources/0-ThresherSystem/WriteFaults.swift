@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Test hook: rules asked before every write with the file's path (or an
 /// unnamed file's label); an errno one returns fails that write (disk full,
 /// I/O error) as the kernel would.
@@ -12,6 +14,8 @@ package enum WriteFaults {
     }
 
     private static let rules = Monitor(Rules())
+    /// How many rules there are: a write outside tests takes no lock.
+    private static let ruleCount = Atomic<Int>(0)
 
     /// Adds `rule` (called under a lock, so it may count calls); returns
     /// what removes it, which may be called more than once.
@@ -19,14 +23,21 @@ package enum WriteFaults {
         let id = rules.withLock { rules in
             rules.nextID += 1
             rules.byID[rules.nextID] = rule
+            ruleCount.store(rules.byID.count, ordering: .releasing)
             return rules.nextID
         }
-        return { rules.withLock { _ = $0.byID.removeValue(forKey: id) } }
+        return {
+            rules.withLock { rules in
+                rules.byID[id] = nil
+                ruleCount.store(rules.byID.count, ordering: .releasing)
+            }
+        }
     }
 
     /// The errno a rule gives a write to `path`, if any.
     package static func error(writing path: String) -> Int32? {
-        rules.withLock { rules in
+        guard ruleCount.load(ordering: .acquiring) > 0 else { return nil }
+        return rules.withLock { rules in
             for id in rules.byID.keys.sorted() {
                 if let code = rules.byID[id]!(path) { return code }
             }
