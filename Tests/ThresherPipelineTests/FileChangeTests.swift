@@ -112,26 +112,31 @@ import Testing
         #expect(result.problem?.contains("file changed while being read") == true)
     }
 
-    /// Spans served from a turn's read-ahead window and read one by one are
-    /// the same bytes, inside, across and outside the window.
+    /// Spans served from a turn's read-ahead runs and read one by one are
+    /// the same bytes: inside a run, across gaps joined into one, in runs
+    /// of their own, overlapping, past what the window holds, and outside.
     @Test func spansReadAheadMatchSpansReadAlone() throws {
         let dir = TemporaryDirectory()
-        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        let size = 10 << 20
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
         let path = dir.write("bytes.bin", bytes)
         let fd = openForReading(path)
         defer { close(fd) }
-        let spans = [(1_000, 10), (1_500, 300), (40_000, 5), (40_005, 20_000), (0, 1), (199_990, 10)].map {
-            ByteSpan(offset: Int64($0.0), length: $0.1, kind: .string)
-        }
+        let spans = [
+            (1_000, 10), (1_500, 300), (1_550, 100), (1_500, 300), (40_000, 5), (40_005, 20_000), (0, 1), (61_030, 7),
+            (199_990, 10), (300_000, 5 << 20), (5 << 20 + 400_000, 4 << 20), (size - 10, 10),
+            // Starts inside the run of the first two, ends past it.
+            (1_700, 500),
+        ].map { ByteSpan(offset: Int64($0.0), length: $0.1, kind: .string) }
         let source = PReadSpans(fd: fd, path: path)
-        for window in [Array(spans[0..<2]), Array(spans[2..<4]), spans, []] {
+        for window in [Array(spans[0..<2]), Array(spans[4..<6]), spans, spans.reversed(), Array(spans[9...]), []] {
             source.prefetch(window)
             for span in spans {
                 let read = try source.withBytes(span) { Array($0) }
                 #expect(read == Array(bytes[Int(span.offset)..<Int(span.offset) + span.length]))
             }
         }
-        let beyond = ByteSpan(offset: 199_995, length: 10, kind: .string)
+        let beyond = ByteSpan(offset: Int64(size - 5), length: 10, kind: .string)
         source.prefetch([spans[5], beyond])
         #expect(throws: SpanDecoder.ChangedError.self) { try source.withBytes(beyond) { Array($0) } }
     }
