@@ -15,7 +15,7 @@ final class FileScan: Sendable {
     let lineBase: Int
     let units: [WorkUnit]
     /// Hash of the file's first line, for the next run's identity check;
-    /// nil: taken when the file is opened (`Opening.fingerprint`).
+    /// nil: taken while its first unit is scanned (`Opening.fingerprint`).
     let fingerprint: String?
     /// More than `ScanConfiguration.hugeFileAbove` bytes to read: the file
     /// holds its examples on disk and, with several units, streams.
@@ -40,8 +40,9 @@ final class FileScan: Sendable {
         var limit: Int64 = 0
         var method: ReadMethod = .read
         /// Hash of its first line (`ResumePlan.fingerprint`): the plan's, or,
-        /// for a new file, taken by the worker that scans its first unit
-        /// (not in `open`, which may run under the scheduler's lock or ahead of the claim).
+        /// for a new file, taken by the worker that scans its first unit,
+        /// from the first line it reads (`FirstLineFingerprint`); not in
+        /// `open`, which may run under the scheduler's lock or ahead of the claim.
         var fingerprint = ""
         /// Why it could not be opened, if so.
         var problem: String?

@@ -8,8 +8,8 @@ import ThresherSystem
 ///
 /// Workers run phase 1 on units (any order, in parallel); the worker that
 /// finishes a file's last unit runs phase 2 for it. The writer takes results
-/// strictly in file order, so output never depends on timing or the number
-/// of workers. Workers stay at most `window` files and `byteBudget` bytes
+/// strictly in file order, several at a time (`nextResults`), so output
+/// never depends on timing or the number of workers. Workers stay at most `window` files and `byteBudget` bytes
 /// of input ahead of the file the writer waits for (summaries and examples
 /// held for files not yet written grow with those bytes), which bounds
 /// memory whatever the archive's size; the file the writer waits for may
