@@ -110,22 +110,33 @@ final class ScanScheduler: Sendable {
     func nextResults() -> [FileResult]? {
         let batch: [FileResult]? = state.withLock(waitingUntil: { writerMayTake($0) }) { progress in
             guard progress.writerPosition < progress.results.count else { return nil }
-            var batch: [FileResult] = []
-            var bytes: Int64 = 0
-            while batch.count < Self.writerBatchFiles, bytes < Self.writerBatchBytes,
-                  progress.writerPosition < progress.results.count, let result = progress.results[progress.writerPosition] {
-                let position = progress.writerPosition
-                batch.append(result)
-                bytes += progress.claimedBytes[position]
+            let positions = progress.writerPosition..<readyBatch(progress).end
+            let batch = positions.map { progress.results[$0]! }
+            for position in positions {
                 progress.results[position] = nil
                 progress.bytesInFlight -= progress.claimedBytes[position]
-                progress.writerPosition += 1
             }
+            progress.writerPosition = positions.upperBound
             return batch
         }
         // Workers may wait for the window to move.
         state.broadcast()
         return batch
+    }
+
+    /// The batch the writer would take now: the results done in a row from
+    /// its position, up to `writerBatchFiles` files or `writerBatchBytes` of
+    /// their input; `waitsForMore` when it stopped at a file not done yet.
+    private func readyBatch(_ progress: Progress) -> (end: Int, waitsForMore: Bool) {
+        var position = progress.writerPosition
+        var bytes: Int64 = 0
+        while position - progress.writerPosition < Self.writerBatchFiles, bytes < Self.writerBatchBytes {
+            guard position < progress.results.count else { return (position, false) }
+            guard progress.results[position] != nil else { return (position, true) }
+            bytes += progress.claimedBytes[position]
+            position += 1
+        }
+        return (position, false)
     }
 
     /// Whether the writer should take results now (see `nextResults`).
@@ -138,14 +149,7 @@ final class ScanScheduler: Sendable {
         if progress.cancelled || progress.nextUnit >= units.count || !mayClaim(units[progress.nextUnit], progress) {
             return true
         }
-        var position = head
-        var bytes: Int64 = 0
-        while position < progress.results.count, progress.results[position] != nil {
-            bytes += progress.claimedBytes[position]
-            position += 1
-            if position - head >= Self.writerBatchFiles || bytes >= Self.writerBatchBytes { return true }
-        }
-        return position == progress.results.count
+        return !readyBatch(progress).waitsForMore
     }
 
     private func work() {
