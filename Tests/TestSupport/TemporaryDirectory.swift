@@ -1,18 +1,42 @@
 import Foundation
+import Synchronization
 import ThresherSystem
 
-/// A fresh temporary folder, removed when the value is released.
+/// A fresh temporary folder, removed when the value is released, or when
+/// the test process exits for one held by a `static let` (never released).
 public final class TemporaryDirectory {
     public let path: String
 
     public init() {
         var template = Array("/tmp/thresh-test-XXXXXX".utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        Self.live.withLock { live in
+            if !Self.exitHookInstalled.exchange(true, ordering: .relaxed) { atexit { TemporaryDirectory.removeLive() } }
+            live.insert(path)
+        }
     }
 
-    /// Removes the folder and the output folders tests put beside it.
     deinit {
-        for suffix in ["", "-out", "-clean"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        Self.live.withLock { _ = $0.remove(path) }
+        Self.remove(path)
+    }
+
+    private static let live = Mutex<Set<String>>([])
+    private static let exitHookInstalled = Atomic<Bool>(false)
+
+    private static func removeLive() {
+        for path in live.withLock({ $0 }) { remove(path) }
+    }
+
+    /// Removes the folder and every folder tests put beside it under its name
+    /// plus a suffix (`…-out`, `…-final`, `…-part0`).
+    private static func remove(_ path: String) {
+        let parent = (path as NSString).deletingLastPathComponent
+        let siblingPrefix = (path as NSString).lastPathComponent + "-"
+        try? FileManager.default.removeItem(atPath: path)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(siblingPrefix) {
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
     }
 
     /// Writes `bytes` at a path relative to this folder, creating folders.

@@ -14,6 +14,7 @@ calls: roles `tool`, `tool_calls`, `tool_call_id`).
 Usage: check_shards.py THRESH ARCHIVE [ARCHIVE...]
 Ends with the line "interop: N passed, M failed"; exits 1 if any failed.
 """
+import atexit
 import collections
 import glob
 import json
@@ -72,6 +73,7 @@ def main():
     datasets.disable_progress_bars()
     passed = failed = 0
     work = tempfile.mkdtemp(prefix="thresh-interop-")
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # shards of all formats: hundreds of MB per run
 
     def check(name, ok, detail=""):
         nonlocal passed, failed
