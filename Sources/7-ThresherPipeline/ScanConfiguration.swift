@@ -57,6 +57,13 @@ public struct ScanConfiguration: Sendable {
     /// requests in flight instead of one per worker. 0 turns both off.
     public var openAheadFiles = 64
     public var readAheadBytes: Int64 = 1 << 20
+    /// A worker claims the next unit and, when it is a small file's only
+    /// unit, the whole files after it, up to this many files or input
+    /// bytes: with tens of thousands of small files, a claim, a result and
+    /// a wake-up under the scheduler's lock per file cost more than the
+    /// work of some (docs/performance.md). 1 claims one unit at a time.
+    public var claimFiles = 16
+    public var claimBytes: Int64 = 1 << 20
 
     /// Called on the writer thread after each file (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?

@@ -6,7 +6,8 @@ import ThresherSystem
 /// Hands work units to worker threads in file order and file results to
 /// the writer in file order.
 ///
-/// Workers run phase 1 on units (any order, in parallel); the worker that
+/// Workers claim units in order, a run of small whole files at once
+/// (`claimUnits`), and run phase 1 on them (in parallel); the worker that
 /// finishes a file's last unit runs phase 2 for it. The writer takes results
 /// strictly in file order, several at a time (`nextResults`), so output
 /// never depends on timing or the number of workers. Workers stay at most `window` files and `byteBudget` bytes
@@ -66,7 +67,9 @@ final class ScanScheduler: Sendable {
         self.units = units
         state = Monitor(Progress(claimedBytes: Array(repeating: 0, count: tasks.count),
                                  results: Array(repeating: nil, count: tasks.count)))
-        window = max(16, configuration.jobs * 8)
+        // Room for every worker's claim and a writer's batch besides, or
+        // one worker's claim of small files would hold the others back.
+        window = (configuration.jobs + 1) * max(1, configuration.claimFiles) + Self.writerBatchFiles
         byteBudget = configuration.inFlightBudget
         coreTokens = configuration.jobs < ScanConfiguration.availableCores ? DispatchSemaphore(value: configuration.jobs) : nil
     }
@@ -154,34 +157,50 @@ final class ScanScheduler: Sendable {
 
     private func work() {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
-        while let unit = claimUnit() {
-            let scan = files[unit.file]
-            // A file of one unit is opened here, outside the lock, unless it
-            // was opened ahead (with thousands of small files, opening under
-            // the lock kept the other workers waiting).
-            if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
-            openAhead(after: unit.file)
-            var step = scanUnit(unit, of: scan, scanner: &scanner)
-            // A unit finished or failed may let a waiting worker claim the file's next.
-            if scan.streamsAssembly { state.broadcast() }
-            while step == .feed {
-                let (next, seconds) = timedBusy { scan.feedNext(configuration: configuration) }
-                step = next
-                state.withLock { $0.phaseSeconds.assemble += seconds }
-                // Workers may be waiting for this file's feeding to advance.
-                state.broadcast()
+        var claimed: [WorkUnit] = []
+        var finished: [(file: Int, result: FileResult)] = []
+        while claimUnits(into: &claimed) {
+            openAhead(after: claimed.last!.file)
+            var seconds = (scan: 0.0, assemble: 0.0)
+            for unit in claimed {
+                if let result = run(unit, scanner: &scanner, seconds: &seconds) { finished.append((unit.file, result)) }
             }
-            guard step == .assemble else { continue }
-            let (result, seconds) = timedBusy { scan.assemble(configuration: configuration, now: now) }
             let wakeWriter = state.withLock { progress in
-                progress.phaseSeconds.assemble += seconds
-                progress.results[unit.file] = result
-                return writerMayTake(progress)
+                progress.phaseSeconds.scan += seconds.scan
+                progress.phaseSeconds.assemble += seconds.assemble
+                for (file, result) in finished { progress.results[file] = result }
+                return !finished.isEmpty && writerMayTake(progress)
             }
+            finished.removeAll(keepingCapacity: true)
             // Only the writer waits on results, and only for a batch:
             // another result would wake it for nothing.
             if wakeWriter { state.broadcast() }
         }
+    }
+
+    /// Phases 1 and, if this worker finishes the file, 2 for one unit;
+    /// returns the file's result when phase 2 ran here.
+    private func run(_ unit: WorkUnit, scanner: inout RecordScanner,
+                     seconds: inout (scan: Double, assemble: Double)) -> FileResult? {
+        let scan = files[unit.file]
+        // A file of one unit is opened here, outside the lock, unless it
+        // was opened ahead (with thousands of small files, opening under
+        // the lock kept the other workers waiting).
+        if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
+        var step = scanUnit(unit, of: scan, scanner: &scanner, seconds: &seconds.scan)
+        // A unit finished or failed may let a waiting worker claim the file's next.
+        if scan.streamsAssembly { state.broadcast() }
+        while step == .feed {
+            let (next, fed) = timedBusy { scan.feedNext(configuration: configuration) }
+            step = next
+            state.withLock { $0.phaseSeconds.assemble += fed }
+            // Workers may be waiting for this file's feeding to advance.
+            state.broadcast()
+        }
+        guard step == .assemble else { return nil }
+        let (result, assembled) = timedBusy { scan.assemble(configuration: configuration, now: now) }
+        seconds.assemble += assembled
+        return result
     }
 
     /// Opens the files up to `openAheadFiles` past `file` that no worker
@@ -199,13 +218,14 @@ final class ScanScheduler: Sendable {
     }
 
     /// Phase 1 for one unit; says what the worker does next for its file.
-    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner) -> FileScan.Step {
+    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner,
+                          seconds: inout Double) -> FileScan.Step {
         guard scan.opening.fd >= 0 else { return scan.fail(unit, problem: "") }
         do {
-            let ((summary, read), seconds) = try timedBusy {
+            let ((summary, read), scanned) = try timedBusy {
                 try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
             }
-            state.withLock { $0.phaseSeconds.scan += seconds }
+            seconds += scanned
             return scan.complete(unit, summary: summary, read: read)
         } catch {
             return scan.fail(unit, problem: "\(error)")
@@ -228,26 +248,39 @@ final class ScanScheduler: Sendable {
         state.broadcast()
     }
 
-    /// The next unit in order, waiting while it is too far ahead of the writer.
-    private func claimUnit() -> WorkUnit? {
-        let (unit, wakeWriter) = state.withLock(waitingUntil: { progress in
+    /// Claims the next units in order into `claimed` (see
+    /// `ScanConfiguration.claimFiles`),    /// waiting while the next is too far ahead of the writer; false when
+    /// none is left.
+    private func claimUnits(into claimed: inout [WorkUnit]) -> Bool {
+        claimed.removeAll(keepingCapacity: true)
+        let wakeWriter = state.withLock(waitingUntil: { progress in
             progress.cancelled || progress.nextUnit >= units.count || mayClaim(units[progress.nextUnit], progress)
-        }) { progress -> (WorkUnit?, Bool) in
-            guard !progress.cancelled, progress.nextUnit < units.count else { return (nil, true) }
-            let unit = units[progress.nextUnit]
-            progress.nextUnit += 1
-            let size = unit.end - unit.start
-            progress.bytesInFlight += size
-            progress.claimedBytes[unit.file] += size
-            // A file of several units is opened while claiming its first,
-            // under the lock: no other unit of it can be claimed before it is open.
-            if unit.index == 0 && files[unit.file].units.count > 1 { files[unit.file].open(configuration: configuration) }
+        }) { progress -> Bool in
+            guard !progress.cancelled else { return true }
+            var bytes: Int64 = 0
+            while progress.nextUnit < units.count {
+                let unit = units[progress.nextUnit]
+                let size = unit.end - unit.start
+                if let first = claimed.first {
+                    guard claimed.count < configuration.claimFiles, files[first.file].units.count == 1,
+                          files[unit.file].units.count == 1, bytes + size <= configuration.claimBytes,
+                          mayClaim(unit, progress) else { break }
+                }
+                progress.nextUnit += 1
+                bytes += size
+                progress.bytesInFlight += size
+                progress.claimedBytes[unit.file] += size
+                // A file of several units is opened while claiming its first,
+                // under the lock: no other unit of it can be claimed before it is open.
+                if unit.index == 0 && files[unit.file].units.count > 1 { files[unit.file].open(configuration: configuration) }
+                claimed.append(unit)
+            }
             // The claim may have used up what workers may claim, or the
             // last unit: the writer must not wait for a fuller batch.
-            return (unit, writerMayTake(progress))
+            return writerMayTake(progress)
         }
         if wakeWriter { state.broadcast() }
-        return unit
+        return !claimed.isEmpty
     }
 
     /// The phase totals, read once the last result was taken.

@@ -94,7 +94,7 @@ import ThresherSystem
         var t = Transcript()
         t.turn("one", id: "c1")
         let run = try scan(t) { $0.compression = .zstd }
-        FileManager.default.createFile(atPath: run.out + "/shards/part-00001.jsonl.zst.partial", contents: Data([1, 2, 3]))
+        #expect(FileManager.default.createFile(atPath: run.out + "/shards/part-00001.jsonl.zst.partial", contents: Data([1, 2, 3])))
         let report = try OutputVerifier.verify(output: run.out)
         #expect(report.ok)
         #expect(report.notes.count == 1)

@@ -129,8 +129,9 @@ import ThresherSystem
     /// Where the file system cannot swap two folders in one step
     /// (RENAME_EXCHANGE), `--full` renames twice; killed between the two,
     /// OUT is missing with its old output beside it, and the next run puts
-    /// that back before anything else.
-    @Test(.serialized) func withoutAnAtomicSwapFullRenamesTwiceAndAKillBetweenIsUndone() throws {
+    /// that back before anything else. (The switch is process-wide: a
+    /// `--full` of another test meanwhile renames twice too, with the same result.)
+    @Test func withoutAnAtomicSwapFullRenamesTwiceAndAKillBetweenIsUndone() throws {
         let dir = archive()
         let first = try rescan(dir)
         let out = first.out

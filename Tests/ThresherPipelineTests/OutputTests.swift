@@ -179,7 +179,7 @@ import ThresherStore
     /// More files than the writer takes at once (`ScanScheduler.writerBatchFiles`):
     /// it waits for a batch only while workers can go on, so no budget,
     /// window or job count leaves it or them waiting for each other.
-    @Test func manySmallFilesAreHandedToTheWriterInBatchesWhateverTheLimits() throws {
+    @Test func manySmallFilesAreClaimedAndWrittenInBatchesWhateverTheLimits() throws {
         let dir = TemporaryDirectory()
         for f in 0..<60 {
             var t = Transcript()
@@ -198,6 +198,12 @@ import ThresherStore
             { $0.jobs = 2; $0.inFlightBudget = 3_000 },
             { $0.jobs = 1; $0.inFlightBudget = 1 },
             { $0.jobs = 3; $0.hugeFileAbove = 0; $0.unitSize = 200 },
+            // Claims of one file, of several up to a byte limit, of more
+            // files than the writer takes at once, under a tight budget.
+            { $0.jobs = 2; $0.claimFiles = 1 },
+            { $0.jobs = 3; $0.claimFiles = 7; $0.claimBytes = 1_000 },
+            { $0.jobs = 2; $0.claimFiles = 64; $0.claimBytes = 1 << 30; $0.inFlightBudget = 3_000 },
+            { $0.jobs = 4; $0.claimFiles = 5; $0.unitSize = 300 },
         ] {
             // A writer and workers waiting for each other would hang: fail instead.
             let scanned = try finishing(within: 60) { try Self.freshShard(of: archive, variant) }

@@ -31,7 +31,7 @@ import ThresherStore
         lines[1] = lines[1].replacingOccurrences(of: #""arguments":"{\"q\":1}""#, with: #""arguments":"{q:1}""#)
         lines.append(lines[0])
         try (lines.joined(separator: "\n") + "\n").write(toFile: shard, atomically: false, encoding: .utf8)
-        FileManager.default.createFile(atPath: run.out + "/shards/part-00009.jsonl", contents: Data())
+        #expect(FileManager.default.createFile(atPath: run.out + "/shards/part-00009.jsonl", contents: Data()))
         let problems = try OutputVerifier.verify(output: run.out).problems
         let expected = [
             "shards/part-00009.jsonl: not listed in the manifest",
