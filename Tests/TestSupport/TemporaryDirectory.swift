@@ -45,7 +45,7 @@ public final class TemporaryDirectory {
         let full = path + "/" + relative
         try! FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(bytes)), "cannot create \(full)")
         if let modified { try! FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: full) }
         return full
     }

@@ -32,7 +32,7 @@ import Testing
             start = end
         }
         out += try compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
-        FileManager.default.createFile(atPath: path, contents: Data(out))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(out)))
     }
 
     @Test(arguments: [Compression.zstd, .gzip, .none])
