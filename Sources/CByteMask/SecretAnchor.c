@@ -82,22 +82,35 @@ static int is_anchor(const uint8_t *b, size_t n, size_t i) {
 static __m128i eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
 static __m128i or3(__m128i a, __m128i b, __m128i c) { return _mm_or_si128(_mm_or_si128(a, b), c); }
 
-// Bit k set where b[i + k] may be an anchor: the anchor bytes, and the
-// two- and three-byte ones with the bytes before them; `is_anchor` settles
-// the rest. Few compares per block: most blocks hold no candidate at all.
-// Needs b[i - 2 ..< i + 16] readable.
+// Bit k set where b[i + k] may be an anchor: each anchor byte with the
+// neighbours `is_anchor` demands of it, as far as one compare of each
+// neighbour can tell (a `_` after `k` or `b`, a `:` or `=` after the last
+// letter of a secret name, a blank or a quote); `is_anchor` settles the
+// rest. In code and logs `- _ : =` are common, and most fail here.
+// Needs b[i - 2 ..< i + 17] readable.
 static unsigned block_candidates(const uint8_t *b, size_t i) {
     const __m128i fold = _mm_set1_epi8(0x20);
     __m128i c = _mm_loadu_si128((const __m128i *)(b + i));
     __m128i p = _mm_loadu_si128((const __m128i *)(b + i - 1));
     __m128i q = _mm_loadu_si128((const __m128i *)(b + i - 2));
-    __m128i single = _mm_or_si128(or3(eq(c, '-'), eq(c, '_'), eq(c, ':')), _mm_or_si128(eq(c, '='), eq(c, '@')));
+    __m128i next = _mm_loadu_si128((const __m128i *)(b + i + 1));
+    __m128i pf = _mm_or_si128(p, fold);
+    // -----BEGIN, sk-
+    __m128i dash = _mm_and_si128(eq(c, '-'), _mm_or_si128(eq(next, '-'), _mm_and_si128(eq(p, 'k'), eq(q, 's'))));
+    // sk_ rk_ github_
+    __m128i underscore = _mm_and_si128(eq(c, '_'), _mm_or_si128(eq(p, 'k'), eq(p, 'b')));
+    // A name ending in key, token, secret, passwd or password (any case), or
+    // a blank or quote before the name's end (`'` and `"` hold the fold bit).
+    __m128i named = _mm_or_si128(or3(eq(pf, 'y'), eq(pf, 'n'), eq(pf, 't')),
+                                 or3(eq(pf, 'd'), eq(p, ' '), _mm_or_si128(eq(p, '\t'), _mm_or_si128(eq(p, '"'), eq(p, '\'')))));
+    __m128i assignment = _mm_or_si128(_mm_and_si128(eq(c, ':'), _mm_or_si128(named, eq(next, '/'))),
+                                      _mm_and_si128(eq(c, '='), named));
+    __m128i single = or3(dash, underscore, _mm_or_si128(assignment, eq(c, '@')));
     __m128i aws = _mm_and_si128(eq(p, 'A'), or3(or3(eq(c, 'K'), eq(c, 'S'), eq(c, 'B')), eq(c, 'C'), eq(c, 'I')));
     __m128i git = _mm_and_si128(eq(p, 'g'), _mm_or_si128(eq(c, 'h'), eq(c, 'l')));
     __m128i jwt = _mm_and_si128(eq(c, 'J'), _mm_and_si128(eq(p, 'y'), eq(q, 'e')));
     __m128i xox = _mm_and_si128(eq(c, 'x'), _mm_and_si128(eq(p, 'o'), eq(q, 'x')));
-    __m128i rer = _mm_and_si128(eq(_mm_or_si128(c, fold), 'r'),
-                                _mm_and_si128(eq(_mm_or_si128(p, fold), 'e'), eq(_mm_or_si128(q, fold), 'r')));
+    __m128i rer = _mm_and_si128(eq(_mm_or_si128(c, fold), 'r'), _mm_and_si128(eq(pf, 'e'), eq(_mm_or_si128(q, fold), 'r')));
     return (unsigned)_mm_movemask_epi8(or3(single, aws, or3(git, jwt, _mm_or_si128(xox, rer))));
 }
 #endif
@@ -106,8 +119,9 @@ size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
     size_t i = from;
 #if defined(__SSE2__)
     for (; i < n && i < 2; i++) if (is_anchor(b, n, i)) return i;
-    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b.
-    for (; i + 16 <= n; i += 16) {
+    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b, and
+    // i + 17 <= n the load at i + 1.
+    for (; i + 17 <= n; i += 16) {
         unsigned mask = block_candidates(b, i);
         while (mask) {
             size_t k = i + (size_t)__builtin_ctz(mask);
