@@ -35,11 +35,15 @@ public struct LineReader: Sendable {
     /// `offset` is the file offset of the line's first byte, until `body`
     /// returns false. The buffer is valid only during the call and must not
     /// escape.
+    ///
+    /// `kept` (read method only; `kept.canHold` the range): the range is
+    /// read into it, and every byte read stays there after the call
+    /// (`KeptBytes`).
     public func forEachLine(
-        fd: Int32, path: String, range: Range<Int64>,
+        fd: Int32, path: String, range: Range<Int64>, keepingIn kept: KeptBytes? = nil,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
-        try forEachLine(fd: fd, path: path, range: range, measuring: nil, body)
+        try forEachLine(fd: fd, path: path, range: range, kept: kept, measuring: nil, body)
     }
 
     /// `forEachLine`, offering each line first to `measure`, which gets the
@@ -50,24 +54,27 @@ public struct LineReader: Sendable {
     /// the newline is made; when it answers `.unknown`, the line goes to
     /// `body` as usual.
     public func forEachLine(
-        fd: Int32, path: String, range: Range<Int64>,
+        fd: Int32, path: String, range: Range<Int64>, keepingIn kept: KeptBytes? = nil,
         measuring measure: (UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
         // Optional closures are escaping; this one is used only during the call.
         try withoutActuallyEscaping(measure) { measure in
-            try forEachLine(fd: fd, path: path, range: range, measuring: Optional(measure), body)
+            try forEachLine(fd: fd, path: path, range: range, kept: kept, measuring: Optional(measure), body)
         }
     }
 
     private func forEachLine(
-        fd: Int32, path: String, range: Range<Int64>,
+        fd: Int32, path: String, range: Range<Int64>, kept: KeptBytes?,
         measuring measure: ((UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure)?,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
         switch method {
-        case .mmap: return try mappedLines(fd: fd, path: path, range: range, measure, body)
-        case .read: return try readLines(fd: fd, path: path, range: range, measure, body)
+        case .mmap:
+            precondition(kept == nil, "bytes are kept by the read method only")
+            return try mappedLines(fd: fd, path: path, range: range, measure, body)
+        case .read:
+            return try readLines(fd: fd, path: path, range: range, kept: kept, measure, body)
         }
     }
 
@@ -79,7 +86,7 @@ public struct LineReader: Sendable {
         // Every window is guarded against the file shrinking under it; with
         // no guard slot left, read instead of mapping unguarded.
         guard let slot = MappingGuard.claimSlot() else {
-            return try readLines(fd: fd, path: path, range: range, measure, body)
+            return try readLines(fd: fd, path: path, range: range, kept: nil, measure, body)
         }
         let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
         var lineStart = range.lowerBound
@@ -147,13 +154,23 @@ public struct LineReader: Sendable {
     }
 
     private func readLines(
-        fd: Int32, path: String, range: Range<Int64>,
+        fd: Int32, path: String, range: Range<Int64>, kept: KeptBytes?,
         _ measure: ((UnsafeBufferPointer<UInt8>, Int64) throws -> LineMeasure)?,
         _ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Bool
     ) throws -> LineReadResult {
-        var buffer = ReadBuffer(initialSize: Int(max(1, min(Int64(chunkSize), range.upperBound - range.lowerBound))),
-                                offset: range.lowerBound)
-        defer { buffer.deallocate() }
+        let length = range.upperBound - range.lowerBound
+        var buffer = if let kept {
+            ReadBuffer(keepingIn: kept, length: Int(length), offset: range.lowerBound, readSize: chunkSize)
+        } else {
+            ReadBuffer(initialSize: Int(max(1, min(Int64(chunkSize), length))), offset: range.lowerBound)
+        }
+        defer {
+            buffer.deallocate()
+            if let kept {
+                kept.offset = buffer.offset
+                kept.count = buffer.filled
+            }
+        }
         var cursor = LineCursor(lineStart: 0, searchFrom: 0, measured: false)
         var complete = 0  // just past the last newline read (`measure` only)
         while true {

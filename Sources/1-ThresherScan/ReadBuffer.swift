@@ -2,27 +2,43 @@ import ThresherSystem
 
 /// The buffer `LineReader` reads into with `pread`: it holds the file's
 /// bytes from `offset` on, keeps a partial line by moving it to the front,
-/// and doubles when one line fills it.
+/// and doubles when one line fills it. Or, over a `KeptBytes`, it keeps
+/// every byte read (the whole range fits) and never moves or grows.
 struct ReadBuffer {
     private(set) var storage: UnsafeMutableRawBufferPointer
     /// File offset of the buffer's first byte.
     private(set) var offset: Int64
     /// Bytes valid from the start.
     private(set) var filled = 0
+    /// Over a `KeptBytes`: nothing is dropped, and a read takes at most
+    /// this many bytes (the parser then finds them in the cache).
+    private let keepingReads: Int?
 
     init(initialSize: Int, offset: Int64) {
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: initialSize, alignment: 64)
         self.offset = offset
+        keepingReads = nil
     }
 
-    func deallocate() { storage.deallocate() }
+    /// A buffer over `kept`, which must hold the whole range read.
+    init(keepingIn kept: KeptBytes, length: Int, offset: Int64, readSize: Int) {
+        kept.prepare(for: length)
+        storage = kept.storage
+        self.offset = offset
+        keepingReads = readSize
+    }
+
+    /// Frees the storage, unless it is a `KeptBytes`'s.
+    func deallocate() {
+        if keepingReads == nil { storage.deallocate() }
+    }
 
     var base: UnsafeMutablePointer<UInt8> { storage.baseAddress!.assumingMemoryBound(to: UInt8.self) }
 
     /// Drops the first `count` bytes (lines already handed over), moving the
     /// rest to the front; returns `count`.
     mutating func dropPrefix(_ count: Int) -> Int {
-        guard count > 0 else { return 0 }
+        guard count > 0, keepingReads == nil else { return 0 }
         memmove(storage.baseAddress!, storage.baseAddress! + count, filled - count)
         offset += Int64(count)
         filled -= count
@@ -31,6 +47,7 @@ struct ReadBuffer {
 
     /// Empties the buffer, to hold the file from `offset` on.
     mutating func restart(at offset: Int64) {
+        precondition(keepingReads == nil, "a kept range is read whole")
         self.offset = offset
         filled = 0
     }
@@ -38,6 +55,7 @@ struct ReadBuffer {
     /// Makes room for at least `count` bytes, keeping those filled.
     mutating func grow(to count: Int) {
         guard count > storage.count else { return }
+        precondition(keepingReads == nil, "a kept range outgrew its buffer")
         let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
         bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
         storage.deallocate()
@@ -50,7 +68,7 @@ struct ReadBuffer {
     /// False when the file ended (shrank) before `end`.
     mutating func fill(fd: Int32, path: String, upTo end: Int64) throws(SystemError) -> Bool {
         if isFull { grow(to: storage.count * 2) }
-        let want = min(storage.count - filled, Int(end - (offset + Int64(filled))))
+        let want = min(storage.count - filled, Int(end - (offset + Int64(filled))), keepingReads ?? .max)
         let got = try FileDescriptor(rawValue: fd).read(
             into: UnsafeMutableRawBufferPointer(rebasing: storage[filled..<filled + want]), at: offset + Int64(filled), path: path)
         filled += got

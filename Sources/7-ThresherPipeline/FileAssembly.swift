@@ -19,13 +19,14 @@ struct FileAssembly {
     /// `facts`: whether any unit holds a sidechain record and how many
     /// records all hold, when known before the first unit is fed (they size
     /// the assembler's uuid map, or spare it).
-    init(scan: FileScan, fd: Int32, configuration: ScanConfiguration,
+    /// `source`: where the file's spans are read again.
+    init(scan: FileScan, source: any SpanSource, configuration: ScanConfiguration,
          facts: (hasSidechainRecords: Bool, recordCount: Int)?) {
         assembler = TurnAssembler(
             configuration: TurnAssembler.Configuration(
                 selector: configuration.selector, includeSidechains: configuration.includeSidechains,
                 keepThinking: configuration.keepThinking, redactor: configuration.redactor, filters: configuration.filters),
-            file: scan.file.relativePath, decoder: SpanDecoder(source: PReadSpans(fd: fd, path: scan.file.path)),
+            file: scan.file.relativePath, decoder: SpanDecoder(source: source),
             hasSidechainRecords: facts?.hasSidechainRecords ?? true, recordCount: facts?.recordCount ?? 0)
         let preparer = ExamplePreparer(format: configuration.format, split: configuration.split, root: scan.file.rootIndex,
                                        spillDirectory: scan.spillDirectory, spillsAll: scan.isHuge)

@@ -161,7 +161,12 @@ final class FileScan: Sendable {
     }
 
     /// Phase 1 for one unit: every line that starts inside it, summarized.
-    func scanUnit(_ unit: WorkUnit, scanner: inout RecordScanner, configuration: ScanConfiguration) throws -> (UnitSummary, LineReadResult) {
+    ///
+    /// `kept`: where a file of one unit that it can hold is read, and kept
+    /// for this file's phase 2 (`assemble`), which then reads its spans
+    /// from there; the caller must run phase 2 before reusing it.
+    func scanUnit(_ unit: WorkUnit, scanner: inout RecordScanner, configuration: ScanConfiguration,
+                  keepingIn kept: KeptBytes? = nil) throws -> (UnitSummary, LineReadResult) {
         let opening = self.opening
         // A new file's fingerprint comes from the first line read below, or,
         // when that line is not read whole (too long, unfinished), a read of its own.
@@ -186,10 +191,13 @@ final class FileScan: Sendable {
         // times at most instead of a dozen.
         summary.records.reserveCapacity(Int((unitEnd - from) >> 12))
         var lineIndex = 0
+        let keep = kept.flatMap { units.count == 1 && opening.method == .read && $0.canHold(limit - from) ? $0 : nil }
         let result: LineReadResult
         do {
             result = try readLines(opening.method, from: from, to: unitEnd, scanner: &scanner, into: &summary,
-                                   lineIndex: &lineIndex, firstLine: &firstLine, configuration: configuration, opening: opening)
+                                   lineIndex: &lineIndex, firstLine: &firstLine, configuration: configuration,
+                                   opening: opening, keepingIn: keep)
+            keep?.holder = self
         } catch is MappingUnavailable where lineIndex == 0 {
             // Some files cannot be mapped (special file systems): read them instead.
             result = try readLines(.read, from: from, to: unitEnd, scanner: &scanner, into: &summary,
@@ -207,10 +215,10 @@ final class FileScan: Sendable {
     /// is taken from it, if it settles it.
     private func readLines(_ method: ReadMethod, from: Int64, to end: Int64, scanner: inout RecordScanner,
                            into summary: inout UnitSummary, lineIndex: inout Int, firstLine: inout FirstLineFingerprint,
-                           configuration: ScanConfiguration, opening: Opening) throws -> LineReadResult {
+                           configuration: ScanConfiguration, opening: Opening, keepingIn kept: KeptBytes? = nil) throws -> LineReadResult {
         let reader = LineReader(method: method, chunkSize: configuration.chunkSize, mapLinesAbove: configuration.mapLinesAbove)
         guard configuration.parsesLineEnds else {
-            return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit) { line, offset in
+            return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit, keepingIn: kept) { line, offset in
                 guard offset < end else { return false }
                 if offset == 0 { firstLine.take(line) }
                 scanner.scan(line: line, offset: offset, lineIndex: lineIndex, into: &summary)
@@ -218,7 +226,8 @@ final class FileScan: Sendable {
                 return true
             }
         }
-        return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit, measuring: { bytes, offset in
+        return try reader.forEachLine(fd: opening.fd, path: file.path, range: from..<opening.limit, keepingIn: kept,
+                                      measuring: { bytes, offset in
             guard offset < end else { return .stop }
             guard let length = scanner.scanLine(at: bytes, offset: offset, lineIndex: lineIndex, into: &summary) else {
                 return .unknown
@@ -284,7 +293,8 @@ final class FileScan: Sendable {
             let fd = opening.fd
             assembly.withLock { assembly in
                 if assembly == nil {
-                    assembly = FileAssembly(scan: self, fd: fd, configuration: configuration, facts: nil)
+                    assembly = FileAssembly(scan: self, source: PReadSpans(fd: fd, path: file.path), configuration: configuration,
+                                            facts: nil)
                 }
                 assembly!.feed(summary)
             }

@@ -64,6 +64,11 @@ public struct ScanConfiguration: Sendable {
     /// work of some (docs/performance.md). 1 claims one unit at a time.
     public var claimFiles = 16
     public var claimBytes: Int64 = 1 << 20
+    /// A file of one unit reading at most this many bytes is read whole
+    /// into its worker's buffer and kept there for its phase 2, which reads
+    /// its spans from memory instead of the file (`KeptBytes`); memory: this
+    /// much per worker. 0 keeps none.
+    public var keptFileBytes = 8 << 20
 
     /// Called on the writer thread after each file (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?

@@ -157,13 +157,16 @@ final class ScanScheduler: Sendable {
 
     private func work() {
         var scanner = RecordScanner(options: ExtractOptions(keepThinking: configuration.keepThinking))
+        let kept = configuration.keptFileBytes > 0 ? KeptBytes(limit: configuration.keptFileBytes) : nil
         var claimed: [WorkUnit] = []
         var finished: [(file: Int, result: FileResult)] = []
         while claimUnits(into: &claimed) {
             openAhead(after: claimed.last!.file)
             var seconds = (scan: 0.0, assemble: 0.0)
             for unit in claimed {
-                if let result = run(unit, scanner: &scanner, seconds: &seconds) { finished.append((unit.file, result)) }
+                if let result = run(unit, scanner: &scanner, kept: kept, seconds: &seconds) {
+                    finished.append((unit.file, result))
+                }
             }
             let wakeWriter = state.withLock { progress in
                 progress.phaseSeconds.scan += seconds.scan
@@ -179,15 +182,17 @@ final class ScanScheduler: Sendable {
     }
 
     /// Phases 1 and, if this worker finishes the file, 2 for one unit;
-    /// returns the file's result when phase 2 ran here.
-    private func run(_ unit: WorkUnit, scanner: inout RecordScanner,
+    /// returns the file's result when phase 2 ran here. `kept`: the
+    /// worker's buffer for a small file's bytes, reused once phase 2 is done
+    /// (a file of one unit goes from phase 1 straight to phase 2).
+    private func run(_ unit: WorkUnit, scanner: inout RecordScanner, kept: KeptBytes?,
                      seconds: inout (scan: Double, assemble: Double)) -> FileResult? {
         let scan = files[unit.file]
         // A file of one unit is opened here, outside the lock, unless it
         // was opened ahead (with thousands of small files, opening under
         // the lock kept the other workers waiting).
         if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
-        var step = scanUnit(unit, of: scan, scanner: &scanner, seconds: &seconds.scan)
+        var step = scanUnit(unit, of: scan, scanner: &scanner, kept: kept, seconds: &seconds.scan)
         // A unit finished or failed may let a waiting worker claim the file's next.
         if scan.streamsAssembly { state.broadcast() }
         while step == .feed {
@@ -198,7 +203,7 @@ final class ScanScheduler: Sendable {
             state.broadcast()
         }
         guard step == .assemble else { return nil }
-        let (result, assembled) = timedBusy { scan.assemble(configuration: configuration, now: now) }
+        let (result, assembled) = timedBusy { scan.assemble(configuration: configuration, now: now, kept: kept) }
         seconds.assemble += assembled
         return result
     }
@@ -218,12 +223,12 @@ final class ScanScheduler: Sendable {
     }
 
     /// Phase 1 for one unit; says what the worker does next for its file.
-    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner,
+    private func scanUnit(_ unit: WorkUnit, of scan: FileScan, scanner: inout RecordScanner, kept: KeptBytes?,
                           seconds: inout Double) -> FileScan.Step {
         guard scan.opening.fd >= 0 else { return scan.fail(unit, problem: "") }
         do {
             let ((summary, read), scanned) = try timedBusy {
-                try scan.scanUnit(unit, scanner: &scanner, configuration: configuration)
+                try scan.scanUnit(unit, scanner: &scanner, configuration: configuration, keepingIn: kept)
             }
             seconds += scanned
             return scan.complete(unit, summary: summary, read: read)

@@ -204,6 +204,9 @@ import ThresherStore
             { $0.jobs = 3; $0.claimFiles = 7; $0.claimBytes = 1_000 },
             { $0.jobs = 2; $0.claimFiles = 64; $0.claimBytes = 1 << 30; $0.inFlightBudget = 3_000 },
             { $0.jobs = 4; $0.claimFiles = 5; $0.unitSize = 300 },
+            // Phase 2 reading no file's kept bytes, or only the smallest files'.
+            { $0.jobs = 2; $0.keptFileBytes = 0 },
+            { $0.jobs = 3; $0.keptFileBytes = 400 },
         ] {
             // A writer and workers waiting for each other would hang: fail instead.
             let scanned = try finishing(within: 60) { try Self.freshShard(of: archive, variant) }

@@ -79,6 +79,60 @@ import Testing
         }
     }
 
+    /// A range read whole into a `KeptBytes` hands over the same lines,
+    /// with or without a measuring callback, and keeps every byte of it
+    /// afterwards, the partial tail included; the buffer is reused for the
+    /// next case without growing past what the largest needed.
+    @Test(arguments: [1, 7, 64, 4096])
+    func keptRangesMatchTheOracleAndKeepTheirBytes(chunk: Int) throws {
+        let kept = KeptBytes(limit: 4 << 20)
+        for measuring in [false, true] {
+            try Self.checkEveryCase(chunk: chunk) { name, bytes, fd, path, seen in
+                let reader = LineReader(method: .read, chunkSize: chunk)
+                let range = 0..<Int64(bytes.count)
+                let result = try measuring
+                    ? reader.forEachLine(fd: fd, path: path, range: range, keepingIn: kept, measuring: { _, _ in .unknown }) { line, offset in
+                        seen.append(Line(bytes: Array(line), offset: offset))
+                        return true
+                    }
+                    : reader.forEachLine(fd: fd, path: path, range: range, keepingIn: kept) { line, offset in
+                        seen.append(Line(bytes: Array(line), offset: offset))
+                        return true
+                    }
+                #expect(kept.offset == 0 && Array(kept.bytes) == bytes, "\(name)")
+                return result
+            }
+        }
+        #expect(kept.storage.count <= 4 << 20)
+    }
+
+    /// Kept from a cursor on, and from a file that shrank while read: the
+    /// bytes kept are those read, from the range's start.
+    @Test func keptRangesStartAtTheirCursorAndEndWhereTheFileDid() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("f", Self.numberedLines)
+        let fd = openForReading(path)
+        defer { close(fd) }
+        let kept = KeptBytes(limit: 1 << 20)
+        var offsets: [Int64] = []
+        let from = Int64(Self.numberedLines.count / 2)
+        let start = Int64(Self.numberedLines[Int(from)...].firstIndex(of: 0x0A)! + 1)
+        _ = try LineReader(method: .read, chunkSize: 64).forEachLine(
+            fd: fd, path: path, range: start..<Int64(Self.numberedLines.count), keepingIn: kept) { _, offset in
+            offsets.append(offset)
+            return true
+        }
+        #expect(kept.offset == start && Array(kept.bytes) == Array(Self.numberedLines[Int(start)...]))
+        #expect(offsets == Self.naiveLines(Self.numberedLines, from: Int(start)).lines.map(\.offset))
+
+        let short = dir.write("g", "a\nb\nc\n")
+        let shortFD = openForReading(short)
+        defer { close(shortFD) }
+        let result = try LineReader(method: .read, chunkSize: 4).forEachLine(fd: shortFD, path: short, range: 0..<100, keepingIn: kept) { _, _ in true }
+        #expect(result.truncated && result.endOfLastLine == 6)
+        #expect(kept.offset == 0 && Array(kept.bytes) == Array("a\nb\nc\n".utf8))
+    }
+
     /// Lines longer than `mapLinesAbove` are handed over from a mapping of
     /// their own (with or without a measuring callback, which never sees
     /// them): the same lines at the same offsets.
