@@ -77,8 +77,9 @@ import Testing
     }
 
     /// Phase 1 of a one-turn file, `change` applied to the file, then phase
-    /// 2, reading its spans from the file, or from the bytes phase 1 kept.
-    static func assemble(keeping kept: KeptBytes? = nil,
+    /// 2, reading its spans from the file, or from the bytes phase 1 kept
+    /// in `kept`; phase 2 is offered `offered` instead when given.
+    static func assemble(keeping kept: KeptBytes? = nil, offering offered: KeptBytes? = nil,
                          afterPhaseOne change: (_ path: String, _ size: Int) throws -> Void) throws -> FileResult {
         let (dir, path, file) = try oneTurnFile()
         defer { withExtendedLifetime(dir) {} }
@@ -90,7 +91,7 @@ import Testing
         let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration, keepingIn: kept)
         _ = scan.complete(scan.units[0], summary: summary, read: read)
         try change(path, Int(file.size))
-        return scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970, kept: kept)
+        return scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970, kept: offered ?? kept)
     }
 
     /// With its bytes kept, phase 2 reads what phase 1 parsed: a rewrite
@@ -98,12 +99,8 @@ import Testing
     /// the new bytes). Kept for another file, or too big to keep, the
     /// bytes are not used: the change is noticed.
     @Test func aFileKeptByPhaseOneIsAssembledFromTheBytesItParsed() throws {
-        let rewrite: (String, Int) throws -> Void = { path, size in
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.write(contentsOf: Data(repeating: 0x20, count: size))
-            try handle.close()
-        }
-        for change in [rewrite, { path, size in #expect(truncate(path, off_t(size / 2)) == 0) }] {
+        let truncateToHalf: (String, Int) throws -> Void = { path, size in #expect(truncate(path, off_t(size / 2)) == 0) }
+        for change in [Self.blankOut, truncateToHalf] {
             let kept = try Self.assemble(keeping: KeptBytes(limit: 1 << 20), afterPhaseOne: change)
             #expect(kept.examples.count == 1)
             #expect(kept.problem == nil)
@@ -114,27 +111,19 @@ import Testing
         // Bytes another file's phase 1 kept are never read for this one.
         let other = KeptBytes(limit: 1 << 20)
         _ = try Self.assemble(keeping: other, afterPhaseOne: { _, _ in })
-        let (dir, path, file) = try Self.oneTurnFile()
-        defer { withExtendedLifetime(dir) {} }
-        var configuration = Self.settledConfiguration()
-        configuration.readMethod = .read
-        let scan = FileScan(file: file, units: WorkUnit.plan(file: 0, size: file.size, unitSize: 1 << 20))
-        scan.open(configuration: configuration)
-        var scanner = RecordScanner()
-        let (summary, read) = try scan.scanUnit(scan.units[0], scanner: &scanner, configuration: configuration)
-        _ = scan.complete(scan.units[0], summary: summary, read: read)
-        try rewrite(path, Int(file.size))
-        let result = scan.assemble(configuration: configuration, now: Date().timeIntervalSince1970, kept: other)
+        let result = try Self.assemble(offering: other, afterPhaseOne: Self.blankOut)
         #expect(result.problem?.contains("file changed while being read") == true)
     }
 
+    /// Same inode, new bytes: the spans phase 1 kept no longer hold JSON values.
+    static func blankOut(_ path: String, _ size: Int) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data(repeating: 0x20, count: size))
+        try handle.close()
+    }
+
     @Test func aFileRewrittenBetweenThePhasesIsReportedNotTrusted() throws {
-        let result = try Self.assemble(afterPhaseOne: { path, size in
-            // Same inode, new bytes: the spans phase 1 kept no longer hold JSON values.
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.write(contentsOf: Data(repeating: 0x20, count: size))
-            try handle.close()
-        })
+        let result = try Self.assemble(afterPhaseOne: Self.blankOut)
         #expect(result.examples.isEmpty)
         #expect(result.problem?.contains("file changed while being read") == true)
     }
