@@ -29,12 +29,14 @@ public final class TemporaryDirectory {
     }
 
     /// Removes the folder and every folder tests put beside it under its name
-    /// plus a suffix (`…-out`, `…-final`, `…-part0`).
+    /// plus a suffix (`…-out`, `…-final`, `…-part0`), and what thresh puts
+    /// beside those (`.…-out.thresh-full`, a killed `--full` run's staging).
     private static func remove(_ path: String) {
         let parent = (path as NSString).deletingLastPathComponent
         let siblingPrefix = (path as NSString).lastPathComponent + "-"
         try? FileManager.default.removeItem(atPath: path)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(siblingPrefix) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        where name.hasPrefix(siblingPrefix) || name.hasPrefix("." + siblingPrefix) {
             try? FileManager.default.removeItem(atPath: parent + "/" + name)
         }
     }
