@@ -23,8 +23,10 @@ public struct JSONTape: Sendable {
 
     static let blank = JSONNode(kind: .null, flags: 0, start: 0, end: 0, next: 0)
 
+    /// Empty: the parser grows the storage as a document needs it. Phase 2
+    /// makes a tape per file, and most small files decode a few spans.
     public init() {
-        nodes = Array(repeating: Self.blank, count: 256)
+        nodes = []
     }
 
     /// The index of the root value after a successful parse.
