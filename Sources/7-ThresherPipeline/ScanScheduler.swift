@@ -254,8 +254,8 @@ final class ScanScheduler: Sendable {
     }
 
     /// Claims the next units in order into `claimed` (see
-    /// `ScanConfiguration.claimFiles`),    /// waiting while the next is too far ahead of the writer; false when
-    /// none is left.
+    /// `ScanConfiguration.claimFiles`), waiting while the next is too far
+    /// ahead of the writer; false when none is left.
     private func claimUnits(into claimed: inout [WorkUnit]) -> Bool {
         claimed.removeAll(keepingCapacity: true)
         let wakeWriter = state.withLock(waitingUntil: { progress in
