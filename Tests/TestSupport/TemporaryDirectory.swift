@@ -11,21 +11,22 @@ public final class TemporaryDirectory {
         var template = Array("/tmp/thresh-test-XXXXXX".utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         Self.live.withLock { live in
-            if !Self.exitHookInstalled.exchange(true, ordering: .relaxed) { atexit { TemporaryDirectory.removeLive() } }
-            live.insert(path)
+            if !live.exitHookInstalled { atexit { TemporaryDirectory.removeLive() } }
+            live.exitHookInstalled = true
+            live.paths.insert(path)
         }
     }
 
     deinit {
-        Self.live.withLock { _ = $0.remove(path) }
+        Self.live.withLock { _ = $0.paths.remove(path) }
         Self.remove(path)
     }
 
-    private static let live = Mutex<Set<String>>([])
-    private static let exitHookInstalled = Atomic<Bool>(false)
+    /// The folders not released yet, removed at exit.
+    private static let live = Mutex<(paths: Set<String>, exitHookInstalled: Bool)>(([], false))
 
     private static func removeLive() {
-        for path in live.withLock({ $0 }) { remove(path) }
+        for path in live.withLock({ $0.paths }) { remove(path) }
     }
 
     /// Removes the folder and every folder tests put beside it under its name
