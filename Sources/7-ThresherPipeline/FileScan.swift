@@ -14,6 +14,9 @@ final class FileScan: Sendable {
     let start: Int64
     let lineBase: Int
     let units: [WorkUnit]
+    /// The file is one unit: one worker runs its phase 1 and, right after,
+    /// its phase 2 (claimed with other small files; its bytes may be kept).
+    var isOneUnit: Bool { units.count == 1 }
     /// Hash of the file's first line, for the next run's identity check;
     /// nil: taken while its first unit is scanned (`Opening.fingerprint`).
     let fingerprint: String?
@@ -191,7 +194,7 @@ final class FileScan: Sendable {
         // times at most instead of a dozen.
         summary.records.reserveCapacity(Int((unitEnd - from) >> 12))
         var lineIndex = 0
-        let keep = kept.flatMap { units.count == 1 && opening.method == .read && $0.canHold(limit - from) ? $0 : nil }
+        let keep = kept.flatMap { isOneUnit && opening.method == .read && $0.canHold(limit - from) ? $0 : nil }
         let result: LineReadResult
         do {
             result = try readLines(opening.method, from: from, to: unitEnd, scanner: &scanner, into: &summary,

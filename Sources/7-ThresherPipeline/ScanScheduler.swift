@@ -10,19 +10,20 @@ import ThresherSystem
 /// (`claimUnits`), and run phase 1 on them (in parallel); the worker that
 /// finishes a file's last unit runs phase 2 for it. The writer takes results
 /// strictly in file order, several at a time (`nextResults`), so output
-/// never depends on timing or the number of workers. Workers stay at most `window` files and `byteBudget` bytes
-/// of input ahead of the file the writer waits for (summaries and examples
-/// held for files not yet written grow with those bytes), which bounds
-/// memory whatever the archive's size; the file the writer waits for may
-/// always proceed.
+/// never depends on timing or the number of workers. Workers stay at most
+/// `window` files and `byteBudget` bytes of input ahead of the file the
+/// writer waits for (summaries and examples held for files not yet written
+/// grow with those bytes), which bounds memory whatever the archive's size;
+/// the file the writer waits for may always proceed.
 ///
 /// At most `jobs` threads work at once, the writer included: workers and
 /// the writer hold one of `jobs` core tokens while they compute and none
 /// while they wait, so `--jobs 1` keeps about one core busy: zstd's own
 /// compression thread (`Compressor.zstdWorkers`) runs beside the writer,
-/// outside the tokens, since its output must not depend on `--jobs`. With `jobs` at or above the
-/// core count the machine already allows no more, and there are no tokens
-/// (handing them over only cost CPU use: docs/performance.md).
+/// outside the tokens, since its output must not depend on `--jobs`. With
+/// `jobs` at or above the core count the machine already allows no more,
+/// and there are no tokens (handing them over only cost CPU use:
+/// docs/performance.md).
 final class ScanScheduler: Sendable {
     /// nil when `jobs` is at least the number of cores.
     private let coreTokens: DispatchSemaphore?
@@ -191,7 +192,7 @@ final class ScanScheduler: Sendable {
         // A file of one unit is opened here, outside the lock, unless it
         // was opened ahead (with thousands of small files, opening under
         // the lock kept the other workers waiting).
-        if unit.index == 0 && scan.units.count == 1 { scan.open(configuration: configuration) }
+        if unit.index == 0 && scan.isOneUnit { scan.open(configuration: configuration) }
         var step = scanUnit(unit, of: scan, scanner: &scanner, kept: kept, seconds: &seconds.scan)
         // A unit finished or failed may let a waiting worker claim the file's next.
         if scan.streamsAssembly { state.broadcast() }
@@ -267,8 +268,8 @@ final class ScanScheduler: Sendable {
                 let unit = units[progress.nextUnit]
                 let size = unit.end - unit.start
                 if let first = claimed.first {
-                    guard claimed.count < configuration.claimFiles, files[first.file].units.count == 1,
-                          files[unit.file].units.count == 1, bytes + size <= configuration.claimBytes,
+                    guard claimed.count < configuration.claimFiles, files[first.file].isOneUnit,
+                          files[unit.file].isOneUnit, bytes + size <= configuration.claimBytes,
                           mayClaim(unit, progress) else { break }
                 }
                 progress.nextUnit += 1
@@ -277,7 +278,7 @@ final class ScanScheduler: Sendable {
                 progress.claimedBytes[unit.file] += size
                 // A file of several units is opened while claiming its first,
                 // under the lock: no other unit of it can be claimed before it is open.
-                if unit.index == 0 && files[unit.file].units.count > 1 { files[unit.file].open(configuration: configuration) }
+                if unit.index == 0 && !files[unit.file].isOneUnit { files[unit.file].open(configuration: configuration) }
                 claimed.append(unit)
             }
             // The claim may have used up what workers may claim, or the
