@@ -2,8 +2,9 @@
 
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
 #endif
 
 // Whether the `len` bytes ending before j are `word` (lowercase), ASCII
@@ -78,57 +79,102 @@ static int is_anchor(const uint8_t *b, size_t n, size_t i) {
     }
 }
 
-#if defined(__SSE2__)
-static __m128i eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
-static __m128i or3(__m128i a, __m128i b, __m128i c) { return _mm_or_si128(_mm_or_si128(a, b), c); }
+#if defined(__x86_64__)
+typedef uint8_t bytes16 __attribute__((vector_size(16)));
+typedef int8_t lanes16 __attribute__((vector_size(16)));
+typedef uint8_t bytes32 __attribute__((vector_size(32)));
+typedef int8_t lanes32 __attribute__((vector_size(32)));
 
-// Bit k set where b[i + k] may be an anchor: each anchor byte with the
-// neighbours `is_anchor` demands of it, as far as one compare of each
-// neighbour can tell (a `_` after `k` or `b`, a `:` or `=` after the last
-// letter of a secret name, a blank or a quote); `is_anchor` settles the
-// rest. In code and logs `- _ : =` are common, and most fail here.
-// Needs b[i - 2 ..< i + 17] readable.
-static unsigned block_candidates(const uint8_t *b, size_t i) {
-    const __m128i fold = _mm_set1_epi8(0x20);
-    __m128i c = _mm_loadu_si128((const __m128i *)(b + i));
-    __m128i p = _mm_loadu_si128((const __m128i *)(b + i - 1));
-    __m128i q = _mm_loadu_si128((const __m128i *)(b + i - 2));
-    __m128i next = _mm_loadu_si128((const __m128i *)(b + i + 1));
-    __m128i pf = _mm_or_si128(p, fold);
-    // -----BEGIN, sk-
-    __m128i dash = _mm_and_si128(eq(c, '-'), _mm_or_si128(eq(next, '-'), _mm_and_si128(eq(p, 'k'), eq(q, 's'))));
-    // sk_ rk_ github_
-    __m128i underscore = _mm_and_si128(eq(c, '_'), _mm_or_si128(eq(p, 'k'), eq(p, 'b')));
-    // A name ending in key, token, secret, passwd or password (any case), or
-    // a blank or quote before the name's end (`'` and `"` hold the fold bit).
-    __m128i named = _mm_or_si128(or3(eq(pf, 'y'), eq(pf, 'n'), eq(pf, 't')),
-                                 or3(eq(pf, 'd'), eq(p, ' '), _mm_or_si128(eq(p, '\t'), _mm_or_si128(eq(p, '"'), eq(p, '\'')))));
-    __m128i assignment = _mm_or_si128(_mm_and_si128(eq(c, ':'), _mm_or_si128(named, eq(next, '/'))),
-                                      _mm_and_si128(eq(c, '='), named));
-    __m128i single = or3(dash, underscore, _mm_or_si128(assignment, eq(c, '@')));
-    __m128i aws = _mm_and_si128(eq(p, 'A'), or3(or3(eq(c, 'K'), eq(c, 'S'), eq(c, 'B')), eq(c, 'C'), eq(c, 'I')));
-    __m128i git = _mm_and_si128(eq(p, 'g'), _mm_or_si128(eq(c, 'h'), eq(c, 'l')));
-    __m128i jwt = _mm_and_si128(eq(c, 'J'), _mm_and_si128(eq(p, 'y'), eq(q, 'e')));
-    __m128i xox = _mm_and_si128(eq(c, 'x'), _mm_and_si128(eq(p, 'o'), eq(q, 'x')));
-    __m128i rer = _mm_and_si128(eq(_mm_or_si128(c, fold), 'r'), _mm_and_si128(eq(pf, 'e'), eq(_mm_or_si128(q, fold), 'r')));
-    return (unsigned)_mm_movemask_epi8(or3(single, aws, or3(git, jwt, _mm_or_si128(xox, rer))));
+// Lane k true where the byte c[k] may be an anchor, given the bytes before
+// it (p, q) and after it (next): each anchor byte with the neighbours
+// `is_anchor` demands of it, as far as one compare of each neighbour can
+// tell (a `_` after `k` or `b`, a `:` or `=` after the last letter of a
+// secret name, a blank or a quote); `is_anchor` settles the rest. In code
+// and logs `- _ : =` are common, and most fail here. Written once for both
+// vector widths (SSE2 everywhere, AVX2 where the CPU has it).
+#define DEFINE_CANDIDATE_LANES(NAME, BYTES, LANES, ATTRIBUTES)                                        \
+    ATTRIBUTES static LANES NAME(BYTES c, BYTES p, BYTES q, BYTES next) {                              \
+        BYTES pf = p | 0x20;                                                                           \
+        /* -----BEGIN, sk- */                                                                          \
+        LANES dash = (c == '-') & ((next == '-') | ((p == 'k') & (q == 's')));                         \
+        /* sk_ rk_ github_ */                                                                          \
+        LANES underscore = (c == '_') & ((p == 'k') | (p == 'b'));                                     \
+        /* A name ending in key, token, secret, passwd or password (any case), or a blank or a        \
+           quote before the name's end (`'` and `"` hold the fold bit). */                             \
+        LANES named = (pf == 'y') | (pf == 'n') | (pf == 't') | (pf == 'd') | (p == ' ') | (p == '\t') \
+            | (p == '"') | (p == '\'');                                                               \
+        LANES assignment = ((c == ':') & (named | (next == '/'))) | ((c == '=') & named);              \
+        LANES single = dash | underscore | assignment | (c == '@');                                    \
+        LANES aws = (p == 'A') & ((c == 'K') | (c == 'S') | (c == 'B') | (c == 'C') | (c == 'I'));     \
+        LANES git = (p == 'g') & ((c == 'h') | (c == 'l'));                                            \
+        LANES jwt = (c == 'J') & (p == 'y') & (q == 'e');                                              \
+        LANES xox = (c == 'x') & (p == 'o') & (q == 'x');                                              \
+        LANES rer = ((c | 0x20) == 'r') & (pf == 'e') & ((q | 0x20) == 'r');                           \
+        return single | aws | git | jwt | xox | rer;                                                   \
+    }
+
+DEFINE_CANDIDATE_LANES(candidate_lanes16, bytes16, lanes16, )
+DEFINE_CANDIDATE_LANES(candidate_lanes32, bytes32, lanes32, __attribute__((target("avx2"))))
+
+// Bit k set where b[i + k] may be an anchor. Needs b[i - 2 ..< i + 17]
+// readable (i + 33 for the 32-byte one).
+static uint32_t block_candidates16(const uint8_t *b, size_t i) {
+    bytes16 c, p, q, next;
+    memcpy(&c, b + i, 16), memcpy(&p, b + i - 1, 16), memcpy(&q, b + i - 2, 16), memcpy(&next, b + i + 1, 16);
+    return (uint32_t)_mm_movemask_epi8((__m128i)candidate_lanes16(c, p, q, next));
+}
+
+__attribute__((target("avx2"))) static uint32_t block_candidates32(const uint8_t *b, size_t i) {
+    bytes32 c, p, q, next;
+    memcpy(&c, b + i, 32), memcpy(&p, b + i - 1, 32), memcpy(&q, b + i - 2, 32), memcpy(&next, b + i + 1, 32);
+    return (uint32_t)_mm256_movemask_epi8((__m256i)candidate_lanes32(c, p, q, next));
+}
+
+// The first anchor in b[i ..< n - width], blocks of `width` bytes at a time;
+// i >= 2. Sets *i to where the blocks stopped when none is found there.
+#define SCAN_BLOCKS(BLOCK, WIDTH)                                               \
+    for (; *i + (WIDTH) + 1 <= n; *i += (WIDTH)) {                              \
+        uint32_t mask = BLOCK(b, *i);                                           \
+        while (mask) {                                                          \
+            size_t k = *i + (size_t)__builtin_ctz(mask);                        \
+            if (is_anchor(b, n, k)) return k;                                   \
+            mask &= mask - 1;                                                   \
+        }                                                                       \
+    }                                                                           \
+    return n;
+
+static size_t scan_blocks16(const uint8_t *b, size_t n, size_t *i) { SCAN_BLOCKS(block_candidates16, 16) }
+__attribute__((target("avx2"))) static size_t scan_blocks32(const uint8_t *b, size_t n, size_t *i) {
+    SCAN_BLOCKS(block_candidates32, 32)
+}
+
+// Whether the CPU and the OS support AVX2 (CPUID leaf 7, and the XMM and
+// YMM state enabled in XCR0), asked once; threads racing here store the
+// same answer.
+static int has_avx2(void) {
+    static int known = -1;
+    int answer = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (answer < 0) {
+        unsigned a, b, c, d, xcr0 = 0, high;
+        int avx2 = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2);
+        int osxsave = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE);
+        if (osxsave) __asm__("xgetbv" : "=a"(xcr0), "=d"(high) : "c"(0));
+        answer = avx2 && osxsave && (xcr0 & 6) == 6;
+        __atomic_store_n(&known, answer, __ATOMIC_RELAXED);
+    }
+    return answer;
 }
 #endif
 
 size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
     size_t i = from;
-#if defined(__SSE2__)
+#if defined(__x86_64__)
     for (; i < n && i < 2; i++) if (is_anchor(b, n, i)) return i;
-    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b, and
-    // i + 17 <= n the load at i + 1.
-    for (; i + 17 <= n; i += 16) {
-        unsigned mask = block_candidates(b, i);
-        while (mask) {
-            size_t k = i + (size_t)__builtin_ctz(mask);
-            if (is_anchor(b, n, k)) return k;
-            mask &= mask - 1;
-        }
-    }
+    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b, and the
+    // loop bounds the load at i + 1.
+    size_t found = has_avx2() ? scan_blocks32(b, n, &i) : n;
+    if (found == n) found = scan_blocks16(b, n, &i);
+    if (found < n) return found;
 #endif
     for (; i < n; i++) if (is_anchor(b, n, i)) return i;
     return n;

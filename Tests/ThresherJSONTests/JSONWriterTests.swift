@@ -74,13 +74,15 @@ import TestSupport
 
 struct JSONTextRawCountTests {
     /// `rawCount` undoes every escape by counting: it must give the decoded
-    /// text's UTF-8 size, wherever escapes fall against its 16-byte blocks.
+    /// text's UTF-8 size, wherever escapes and runs of backslashes fall
+    /// against its 64-byte blocks.
     @Test func rawCountIsTheDecodedSize() {
         var random = SeededRandom(state: 7)
-        let pieces = ["a", "bc", "\"", "\\", "\n", "\t", "\u{1}", "\u{1f}", "é", "日本", "\\u", "u", "/", "        "]
+        let pieces = ["a", "bc", "\"", "\\", "\n", "\t", "\u{1}", "\u{1f}", "é", "日本", "\\u", "u", "/", "        ",
+                      "\\\\\\", String(repeating: "x", count: 61)]
         for _ in 0..<3000 {
             var text = ""
-            for _ in 0..<random.below(60) { text += pieces[random.below(pieces.count)] }
+            for _ in 0..<random.below(90) { text += pieces[random.below(pieces.count)] }
             let escaped = JSONText(text)
             #expect(escaped.rawCount == text.utf8.count, "\(text.debugDescription)")
         }

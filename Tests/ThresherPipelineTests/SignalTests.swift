@@ -32,6 +32,32 @@ struct SignalTests {
         #expect(Feedback.normalize("Éa\u{212A}b") == "a b")
     }
 
+    /// The byte-level normalization against a reading scalar by scalar:
+    /// U+2019 is a quote, ASCII letters are folded, anything else (U+2018
+    /// and the euro sign share U+2019's first byte) separates words.
+    @Test func normalizationMatchesAScalarByScalarReading() {
+        var random = SeededRandom(state: 11)
+        let pieces = ["a", "Z", "9", "'", "\u{2019}", " ", "!", "é", "\u{2018}", "\u{20AC}", "日", "\u{212A}", "  ", "-", "Qx"]
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<random.below(40) { text += pieces[random.below(pieces.count)] }
+            var words: [String] = [], word = ""
+            for scalar in text.unicodeScalars {
+                let kept: Character? = scalar == "\u{2019}" ? "'"
+                    : scalar.isASCII && (Character(scalar).isLetter || Character(scalar).isNumber || scalar == "'")
+                    ? Character(Character(scalar).lowercased()) : nil
+                if let kept {
+                    word.append(kept)
+                } else if !word.isEmpty {
+                    words.append(word)
+                    word = ""
+                }
+            }
+            if !word.isEmpty { words.append(word) }
+            #expect(Feedback.normalize(text) == words.joined(separator: " "), "\(text.debugDescription)")
+        }
+    }
+
     /// A turn closed by a prompt gets that prompt's feedback; one closed by
     /// a closing record or the end of the file has none.
     @Test func feedbackComesFromThePromptThatClosedTheTurn() throws {

@@ -38,32 +38,49 @@ public enum Feedback: String, Sendable, CaseIterable {
     /// (so phrases match as ` phrase `). Non-ASCII characters other than
     /// U+2019 (`E2 80 99`) are gaps: no other one becomes a kept character.
     static func normalize(utf8 text: UnsafeBufferPointer<UInt8>, spaced: Bool) -> [UInt8] {
-        var out: [UInt8] = spaced ? [0x20] : []
-        out.reserveCapacity(text.count + 2)
-        var gap = false
-        var i = 0
-        while i < text.count {
-            var c = text[i]
-            i += 1
-            if c >= 0x80 {
-                guard c == 0xE2, i + 1 < text.count, text[i] == 0x80, text[i + 1] == 0x99 else {
+        // At most one byte out per byte in, plus the two spaces.
+        [UInt8](unsafeUninitializedCapacity: text.count + 2) { out, count in
+            let first = spaced ? 1 : 0
+            if spaced { out[0] = 0x20 }
+            var n = first
+            var gap = false
+            var i = 0
+            while i < text.count {
+                var c = keptByte[Int(text[i])]
+                i += 1
+                if text[i - 1] == 0xE2, i + 1 < text.count, text[i] == 0x80, text[i + 1] == 0x99 {
+                    c = 0x27
+                    i += 2
+                }
+                guard c != 0 else {
                     gap = true
                     continue
                 }
-                c = 0x27
-                i += 2
+                if gap && n > first {
+                    out[n] = 0x20
+                    n += 1
+                }
+                gap = false
+                out[n] = c
+                n += 1
             }
-            if c >= 0x41 && c <= 0x5A { c += 0x20 }
-            guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x27 else {
-                gap = true
-                continue
+            if spaced {
+                out[n] = 0x20
+                n += 1
             }
-            if gap && out.count > (spaced ? 1 : 0) { out.append(0x20) }
-            gap = false
-            out.append(c)
+            count = n
         }
-        if spaced { out.append(0x20) }
-        return out
+    }
+
+    /// What each byte becomes in normalized text: `a-z`, `0-9` and `'` as
+    /// they are, `A-Z` lowercased, 0 for a gap (every other byte; U+2019's
+    /// first byte is looked at apart).
+    private static let keptByte: [UInt8] = (0..<256).map { byte -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "'"): UInt8(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) + 0x20
+        default: 0
+        }
     }
 
     /// Whether a negative / a positive "occurs in" phrase is in ` t `: one
@@ -71,18 +88,46 @@ public enum Feedback: String, Sendable, CaseIterable {
     /// with its letter.
     static func phrasesOccurring(in t: [UInt8]) -> (negative: Bool, positive: Bool) {
         var negative = false, positive = false
+        let table = anywhere
         t.withUnsafeBufferPointer { t in
-            for i in 0..<max(0, t.count - 1) where t[i] == 0x20 {
-                for (phrase, isNegative) in anywhereByLetter[Int(t[i + 1])] where !(isNegative ? negative : positive) {
-                    if i + phrase.count <= t.count,
-                       phrase.withUnsafeBufferPointer({ memcmp(t.baseAddress! + i, $0.baseAddress!, $0.count) }) == 0 {
-                        if isNegative { negative = true } else { positive = true }
+            table.bytes.withUnsafeBufferPointer { bytes in
+                table.phrases.withUnsafeBufferPointer { phrases in
+                    table.byLetter.withUnsafeBufferPointer { byLetter in
+                        for i in 0..<max(0, t.count - 1) where t[i] == 0x20 {
+                            for phrase in phrases[byLetter[Int(t[i + 1])]] where !(phrase.negative ? negative : positive) {
+                                if i + phrase.count <= t.count,
+                                   memcmp(t.baseAddress! + i, bytes.baseAddress! + phrase.offset, phrase.count) == 0 {
+                                    if phrase.negative { negative = true } else { positive = true }
+                                }
+                            }
+                            if negative { break }
+                        }
                     }
                 }
-                if negative { break }
             }
         }
         return (negative, positive)
+    }
+
+    /// The "occurs in" phrases as ` phrase ` bytes end to end, and where
+    /// each starts, grouped by first letter: plain values, so the word loop
+    /// retains nothing.
+    private struct AnywhereTable {
+        var bytes: [UInt8] = []
+        var phrases: [(offset: Int, count: Int, negative: Bool)] = []
+        /// The range of `phrases` beginning with each byte.
+        var byLetter = [Range<Int>](repeating: 0..<0, count: 256)
+
+        init(negative: [[UInt8]], positive: [[UInt8]]) {
+            let all = (negative.map { ($0, true) } + positive.map { ($0, false) }).sorted { $0.0[1] < $1.0[1] }
+            for (phrase, isNegative) in all {
+                let letter = Int(phrase[1])
+                if byLetter[letter].isEmpty { byLetter[letter] = phrases.count..<phrases.count }
+                phrases.append((bytes.count, phrase.count, isNegative))
+                byLetter[letter] = byLetter[letter].lowerBound..<phrases.count
+                bytes += phrase
+            }
+        }
     }
 
     /// Phrase lists as ` phrase ` bytes.
@@ -97,13 +142,7 @@ public enum Feedback: String, Sendable, CaseIterable {
 
     private static let negativePhrases = Phrases(negativeStarts, negativeAnywhere)
     private static let positivePhrases = Phrases(positiveStarts, positiveAnywhere)
-    /// The "occurs in" phrases by their first letter.
-    private static let anywhereByLetter: [[(phrase: [UInt8], negative: Bool)]] = {
-        var table = [[(phrase: [UInt8], negative: Bool)]](repeating: [], count: 256)
-        for phrase in negativePhrases.anywhere { table[Int(phrase[1])].append((phrase, true)) }
-        for phrase in positivePhrases.anywhere { table[Int(phrase[1])].append((phrase, false)) }
-        return table
-    }()
+    private static let anywhere = AnywhereTable(negative: negativePhrases.anywhere, positive: positivePhrases.anywhere)
 
     static let negativeStarts = [
         "no", "nope", "wrong", "not quite", "not what i", "that's wrong", "thats wrong", "that is wrong",
