@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "ThresherSystemTests", dependencies: ["TestSupport", "ThresherSystem"]),
         .testTarget(name: "ThresherScanTests", dependencies: ["TestSupport", "ThresherSystem", "ThresherScan"]),
         .testTarget(name: "ThresherJSONTests", dependencies: ["TestSupport", "ThresherJSON"]),
-        .testTarget(name: "ThresherExtractTests", dependencies: ["TestSupport", "ThresherJSON", "ThresherExtract", "ThresherSynth"]),
+        .testTarget(name: "ThresherExtractTests", dependencies: ["TestSupport", "CByteMask", "ThresherJSON", "ThresherExtract", "ThresherSynth"]),
         .testTarget(name: "ThresherFormatsTests", dependencies: ["TestSupport", "ThresherExtract", "ThresherFormats", "ThresherPipeline"]),
         .testTarget(name: "ThresherStoreTests", dependencies: ["TestSupport", "ThresherStore", crypto]),
         .testTarget(name: "ThresherStateTests", dependencies: ["ThresherStore", "ThresherState"]),

@@ -166,16 +166,22 @@ static int has_avx2(void) {
 }
 #endif
 
-size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) {
+size_t thresh_secret_anchor_width(const uint8_t *b, size_t n, size_t from, int width) {
     size_t i = from;
 #if defined(__x86_64__)
-    for (; i < n && i < 2; i++) if (is_anchor(b, n, i)) return i;
-    // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b, and the
-    // loop bounds the load at i + 1.
-    size_t found = has_avx2() ? scan_blocks32(b, n, &i) : n;
-    if (found == n) found = scan_blocks16(b, n, &i);
-    if (found < n) return found;
+    if (width >= 16) {
+        for (; i < n && i < 2; i++) if (is_anchor(b, n, i)) return i;
+        // safe: i >= 2 keeps the loads at i - 1 and i - 2 inside b, and the
+        // loops bound the load at i + 1.
+        size_t found = width >= 32 && has_avx2() ? scan_blocks32(b, n, &i) : n;
+        if (found == n) found = scan_blocks16(b, n, &i);
+        if (found < n) return found;
+    }
+#else
+    (void)width;
 #endif
     for (; i < n; i++) if (is_anchor(b, n, i)) return i;
     return n;
 }
+
+size_t thresh_secret_anchor(const uint8_t *b, size_t n, size_t from) { return thresh_secret_anchor_width(b, n, from, 32); }

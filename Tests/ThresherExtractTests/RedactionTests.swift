@@ -1,4 +1,6 @@
+import CByteMask
 import Foundation
+import TestSupport
 import Testing
 @testable import ThresherExtract
 import ThresherJSON
@@ -255,6 +257,30 @@ struct RedactionTests {
 
     @Test func generatedStringsAgreeWithOracleForSomeRules() throws {
         try Self.compareWithOracle(Self.generated(count: 1500, seed: 2), rules: RedactionRules([.email, .urlPassword, .jwt]))
+    }
+
+    /// The anchor search gives the same positions with 32-byte blocks (on
+    /// a CPU with AVX2), 16-byte blocks (any x86-64) and none, wherever the
+    /// anchors and their neighbours fall against the blocks.
+    @Test func anchorSearchIsTheSameForEveryBlockWidth() {
+        var random = SeededRandom(state: 5)
+        let alphabet = Array("-_:=@/ \t\"'\\kbsrAKSBCIgJyexohplpuRrEeAaBbTtNnYyDdwoz.%+0".utf8)
+        var buffers = Self.generated(count: 2000, seed: 4).map { Array($0.utf8) }
+        for _ in 0..<4000 { buffers.append((0..<random.below(300)).map { _ in alphabet[random.below(alphabet.count)] }) }
+        for bytes in buffers {
+            bytes.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                var from = buffer.isEmpty ? 0 : random.below(min(buffer.count, 8))
+                while from <= buffer.count {
+                    let scalar = thresh_secret_anchor_width(base, buffer.count, from, 0)
+                    let sse = thresh_secret_anchor_width(base, buffer.count, from, 16)
+                    let avx = thresh_secret_anchor_width(base, buffer.count, from, 32)
+                    #expect(sse == scalar && avx == scalar, "\(String(decoding: bytes, as: UTF8.self).debugDescription) from \(from)")
+                    guard scalar < buffer.count, sse == scalar, avx == scalar else { break }
+                    from = scalar + 1
+                }
+            }
+        }
     }
 
     /// The anchor pre-filter must never hide a secret: the exact scan and

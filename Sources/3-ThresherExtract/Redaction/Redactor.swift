@@ -5,7 +5,7 @@ import CByteMask
 /// `[REDACTED:<rule>]`, and the scan goes on after the match.
 ///
 /// Most texts hold no secret, so a text is first searched for *anchors*
-/// (`thresh_secret_anchor`, 16 bytes at a time): a byte every match must
+/// (`thresh_secret_anchor`, 16 or 32 bytes at a time): a byte every match must
 /// hold at a known place. Each anchor is checked by trying the rules it
 /// can belong to where they would start; only a text where one matches is
 /// scanned position by position.
