@@ -130,8 +130,9 @@ __attribute__((target("avx2"))) static uint32_t block_candidates32(const uint8_t
     return (uint32_t)_mm256_movemask_epi8((__m256i)candidate_lanes32(c, p, q, next));
 }
 
-// The first anchor in b[i ..< n - width], blocks of `width` bytes at a time;
-// i >= 2. Sets *i to where the blocks stopped when none is found there.
+// The first anchor in whole blocks of `width` bytes from *i (>= 2), as long
+// as a block and the byte after it fit in b; n when there is none, with *i
+// where the blocks stopped.
 #define SCAN_BLOCKS(BLOCK, WIDTH)                                               \
     for (; *i + (WIDTH) + 1 <= n; *i += (WIDTH)) {                              \
         uint32_t mask = BLOCK(b, *i);                                           \
