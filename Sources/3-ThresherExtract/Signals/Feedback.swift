@@ -91,18 +91,14 @@ public enum Feedback: String, Sendable, CaseIterable {
         let table = anywhere
         t.withUnsafeBufferPointer { t in
             table.bytes.withUnsafeBufferPointer { bytes in
-                table.phrases.withUnsafeBufferPointer { phrases in
-                    table.byLetter.withUnsafeBufferPointer { byLetter in
-                        for i in 0..<max(0, t.count - 1) where t[i] == 0x20 {
-                            for phrase in phrases[byLetter[Int(t[i + 1])]] where !(phrase.negative ? negative : positive) {
-                                if i + phrase.count <= t.count,
-                                   memcmp(t.baseAddress! + i, bytes.baseAddress! + phrase.offset, phrase.count) == 0 {
-                                    if phrase.negative { negative = true } else { positive = true }
-                                }
-                            }
-                            if negative { break }
-                        }
+                for i in 0..<max(0, t.count - 1) where t[i] == 0x20 {
+                    for k in table.byLetter[Int(t[i + 1])] {
+                        let phrase = table.phrases[k]
+                        guard !(phrase.negative ? negative : positive), i + phrase.count <= t.count,
+                              memcmp(t.baseAddress! + i, bytes.baseAddress! + phrase.offset, phrase.count) == 0 else { continue }
+                        if phrase.negative { negative = true } else { positive = true }
                     }
+                    if negative { break }
                 }
             }
         }
