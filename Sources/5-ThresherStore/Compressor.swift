@@ -19,7 +19,9 @@ public final class Compressor {
     /// libzstd's compression threads per zstd stream (see `init`).
     public static let zstdWorkers: Int32 = 1
 
-    public init(_ compression: Compression, level: Int) throws {
+    /// `zstdWorkers` 0 compresses on the caller's thread (other bytes than
+    /// shards have; `thresh bench` times libzstd that way).
+    public init(_ compression: Compression, level: Int, zstdWorkers: Int32 = Compressor.zstdWorkers) throws {
         self.compression = compression
         scratch = [UInt8](repeating: 0, count: compression == .zstd ? ZSTD_CStreamOutSize() : 1 << 16)
         switch compression {
@@ -34,7 +36,7 @@ public final class Compressor {
             // workers from 1 up, so it is fixed, never tied to --jobs (0
             // would give other bytes). A libzstd built without threads
             // refuses the parameter and compresses on the caller's thread.
-            _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Self.zstdWorkers)
+            if zstdWorkers > 0 { _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, zstdWorkers) }
         case .gzip:
             // windowBits 15 + 16: a gzip wrapper rather than raw zlib.
             let status = czlib_deflate_init2(&zlib, Int32(level), 15 + 16)

@@ -140,9 +140,9 @@ public struct ScanPipeline {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
-    /// Peak resident set size (`getrusage`), in bytes.
-    /// Peak RSS in bytes and CPU seconds (user + system) so far.
-    static func resourceUsage() -> (peakMemory: Int, cpuSeconds: Double) {
+    /// Peak RSS in bytes and CPU seconds (user + system) of this process
+    /// so far (`getrusage`).
+    public static func resourceUsage() -> (peakMemory: Int, cpuSeconds: Double) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }

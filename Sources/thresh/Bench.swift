@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThresherJSON
 import ThresherPipeline
+import ThresherStore
 import ThresherSynth
 
 /// `thresh bench`: end-to-end throughput, measured beside a floor, a parse ceiling and a peer.
@@ -15,7 +16,9 @@ struct Bench: ParsableCommand {
             them, in every timed round: the floor (the same files read and newline-counted with memchr, \
             in process, on all cores), the parse ceiling (the same files through thresh's line reader and \
             tokenizer only: every line validated, nothing else) and the Python + orjson baseline (Benchmarks/baselines/extract.py), \
-            whose example ids must equal thresh's before the speed ratio is reported.
+            whose example ids must equal thresh's before the speed ratio is reported. Once, after the \
+            rounds: libzstd alone compressing the scan's shard lines on one thread, which with the parse \
+            ceiling's CPU time gives the least wall time any scan at that level needs on these cores.
             """)
 
     @Argument(help: "Archive to scan (default: the default archive, unless --synth is given).")
@@ -80,12 +83,15 @@ struct Bench: ParsableCommand {
         let threshIDs = try Self.exampleIDs(shards: idsOut + "/shards")
         let pythonIDs = python.map { Set((try? String(contentsOfFile: $0.idsPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
 
+        log("timing libzstd alone on those shard lines (level \(Compression.zstd.defaultLevel), one thread)…")
+        let compression = try CompressionFloor.measure(shards: idsOut + "/shards", level: Compression.zstd.defaultLevel)
+
         log("counting the main configuration's system calls (strace -c -f, untimed)…")
         let syscalls = SyscallCount.measure(archive: archive, out: scratch + "/strace-out", arguments: configurations[0].arguments)
         let summary = BenchSummary(
             archive: root ?? (synth.map { "synthetic \($0), \(shape.rawValue), seed \(seed)" } ?? archive),
             synthSeconds: synthSeconds, runs: runs, cores: cores, results: results,
-            floor: rounds.floor, ceiling: rounds.ceiling, python: python, idsMatch: pythonIDs.map { $0 == threshIDs },
+            floor: rounds.floor, ceiling: rounds.ceiling, compression: compression, python: python, idsMatch: pythonIDs.map { $0 == threshIDs },
             threshIDCount: threshIDs.count, pythonIDCount: pythonIDs?.count, syscalls: syscalls)
         try summary.write(to: output)
         FileHandle.standardError.write(Data((summary.markdownTable() + "\nwrote \(output)/bench.md, bench.svg, bench.json\n").utf8))

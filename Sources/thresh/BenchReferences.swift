@@ -1,10 +1,13 @@
 import Foundation
 import Synchronization
+import ThresherPipeline
 import ThresherScan
 
 /// What one reference pass over the archive counted, and how long it took.
 struct ReferenceRun {
     var seconds: Double
+    /// CPU seconds of this process during the pass (all its threads).
+    var cpuSeconds: Double
     var bytes: Int64
     var lines: Int
     /// Lines the tokenizer rejected (the parse ceiling only).
@@ -30,6 +33,7 @@ enum ReferencePass {
         let files = try Discovery().discover(roots: [root]).files.sorted { $0.size > $1.size }
         let shared = Shared()
         let started = ContinuousClock.now
+        let cpuBefore = ScanPipeline.resourceUsage().cpuSeconds
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
             defer { scratch.deallocate() }
@@ -47,7 +51,8 @@ enum ReferencePass {
         let elapsed = ContinuousClock.now - started
         if let error = shared.error { throw error }
         return ReferenceRun(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                            bytes: shared.total.bytes, lines: shared.total.lines, malformed: shared.total.malformed)
+                            cpuSeconds: ScanPipeline.resourceUsage().cpuSeconds - cpuBefore, bytes: shared.total.bytes,
+                            lines: shared.total.lines, malformed: shared.total.malformed)
     }
 
     /// Hands out file indices and adds up what the threads counted.

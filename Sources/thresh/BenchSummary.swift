@@ -1,5 +1,6 @@
 import Foundation
 import ThresherJSON
+import ThresherStore
 
 /// Everything one `thresh bench` measured, rendered three ways.
 struct BenchSummary {
@@ -10,6 +11,8 @@ struct BenchSummary {
     var results: [BenchResult]
     var floor: [ReferenceRun]
     var ceiling: [ReferenceRun]
+    /// libzstd alone on the scan's shard lines.
+    var compression: CompressionFloor.Run
     var python: Bench.BaselineRun?
     var idsMatch: Bool?
     var threshIDCount: Int
@@ -23,6 +26,11 @@ struct BenchSummary {
     var ceilingMedian: ReferenceRun { ceiling.sorted { $0.seconds < $1.seconds }[ceiling.count / 2] }
     var ceilingMBps: Double { ceilingMedian.megabytesPerSecond }
     var pythonMBps: Double? { python.map { main.median.bytes / 1e6 / $0.seconds } }
+    /// The least wall time a scan at zstd's default level can take on these
+    /// cores: every line validated (the ceiling's CPU time) and every shard
+    /// line compressed, spread over all cores, nothing else.
+    var lowerBoundSeconds: Double { (ceilingMedian.cpuSeconds + compression.seconds) / Double(cores) }
+    var lowerBoundMBps: Double { main.median.bytes / 1e6 / lowerBoundSeconds }
 
     /// (label, MB/s) bars for the chart: the two references, then each configuration, then the baseline.
     var bars: [(String, Double)] {
@@ -70,6 +78,11 @@ struct BenchSummary {
         out.append(String(format: "- parse ceiling / thresh: %.2fx (the scan runs at %.0f%% of the speed of validating every line, "
                           + "the part SPEC §2 makes unavoidable; floor / parse ceiling: %.2fx)",
                           ceilingMBps / main.megabytesPerSecond, 100 * main.megabytesPerSecond / ceilingMBps, floorMBps / ceilingMBps))
+        out.append(String(format: "- lower bound at zstd %d on %d cores: (parse ceiling's %.2f s of CPU + libzstd's %.2f s for the %.1f MB "
+                          + "of shard lines, %.0f MB/s on one thread) / %d = %.3f s, %.0f MB/s; the scan takes %.2fx that",
+                          Compression.zstd.defaultLevel, cores, ceilingMedian.cpuSeconds, compression.seconds,
+                          Double(compression.bytes) / 1e6, compression.megabytesPerSecond, cores, lowerBoundSeconds, lowerBoundMBps,
+                          main.median.wallSeconds / lowerBoundSeconds))
         if let single = results.first(where: { $0.name.contains("1 job") }) {
             out.append(String(format: "- %d jobs vs 1 job: %.2fx", cores, single.median.wallSeconds / main.median.wallSeconds))
         }
@@ -170,11 +183,24 @@ struct BenchSummary {
         w.key("parse_ceiling")
         w.beginObject()
         w.key("median_seconds"); w.double(ceilingMedian.seconds)
+        w.key("cpu_seconds"); w.double(ceilingMedian.cpuSeconds)
         w.key("mb_per_s"); w.double(ceilingMBps)
         w.key("lines"); w.int(ceilingMedian.lines)
         w.key("malformed"); w.int(ceilingMedian.malformed)
         w.endObject()
         w.key("parse_ceiling_over_thresh"); w.double(ceilingMBps / main.megabytesPerSecond)
+        w.key("compression_floor")
+        w.beginObject()
+        w.key("line_bytes"); w.int(Int(compression.bytes))
+        w.key("cpu_seconds"); w.double(compression.seconds)
+        w.key("mb_per_s"); w.double(compression.megabytesPerSecond)
+        w.endObject()
+        w.key("lower_bound")
+        w.beginObject()
+        w.key("seconds"); w.double(lowerBoundSeconds)
+        w.key("mb_per_s"); w.double(lowerBoundMBps)
+        w.endObject()
+        w.key("thresh_over_lower_bound"); w.double(main.median.wallSeconds / lowerBoundSeconds)
         if let python, let pythonMBps {
             w.key("python")
             w.beginObject()

@@ -135,6 +135,39 @@ import ThresherTools
         #expect(ceiling?["malformed"] as? Int == 5)
     }
 
+    /// The bench's compression floor compresses exactly the lines a scan
+    /// writes (those of an uncompressed, unredacted scan of the archive),
+    /// and its lower bound is the ceiling's CPU time plus that, per core.
+    @Test func benchCompressionFloorTakesTheScansShardLines() throws {
+        let dir = TemporaryDirectory()
+        for s in 0..<3 {
+            var t = Transcript()
+            t.session = "s\(s)"
+            for i in 0..<5 { t.turn("session \(s) turn \(i)", id: "c\(s)-\(i)", input: ["s": s, "i": i]) }
+            dir.write("p/session-\(s).jsonl", t.contents)
+        }
+        let out = dir.path + "/bench"
+        let result = try ThreshCommand.run(["bench", dir.path + "/p", "--runs", "1", "--quick", "--python", "/nonexistent/python", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
+        let floor = json?["compression_floor"] as? [String: Any]
+        let scan = try ThreshCommand.run(["scan", dir.path + "/p", "-o", dir.path + "/plain", "--compression", "none", "--no-redact", "--quiet"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let shards = dir.path + "/plain/shards"
+        let lineBytes = try FileManager.default.contentsOfDirectory(atPath: shards).reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: shards + "/" + name)[.size] as? Int) ?? 0)
+        }
+        #expect(lineBytes > 0)
+        #expect(floor?["line_bytes"] as? Int == lineBytes)
+        let cores = json?["cores"] as? Int ?? 0
+        let ceilingCPU = (json?["parse_ceiling"] as? [String: Any])?["cpu_seconds"] as? Double ?? -1
+        let compressionCPU = floor?["cpu_seconds"] as? Double ?? -1
+        let bound = (json?["lower_bound"] as? [String: Any])?["seconds"] as? Double ?? -1
+        #expect(ceilingCPU >= 0 && compressionCPU > 0 && cores > 0)
+        #expect(abs(bound - (ceilingCPU + compressionCPU) / Double(cores)) < 1e-9)
+        #expect(try String(contentsOfFile: out + "/bench.md", encoding: .utf8).contains("lower bound at zstd 3 on \(cores) cores"))
+    }
+
     @Test func theCommandExitsOneOnProblems() throws {
         var t = Transcript()
         t.turn("one", id: "c1")
