@@ -32,9 +32,11 @@ struct BenchSummary {
     var lowerBoundSeconds: Double { (ceilingMedian.cpuSeconds + compression.seconds) / Double(cores) }
     var lowerBoundMBps: Double { main.median.bytes / 1e6 / lowerBoundSeconds }
 
-    /// (label, MB/s) bars for the chart: the two references, then each configuration, then the baseline.
+    /// (label, MB/s) bars for the chart: the three references, then each configuration, then the baseline.
     var bars: [(String, Double)] {
-        var list = [("floor: read + memchr", floorMBps), ("parse ceiling: reader + tokenizer", ceilingMBps)] + results.map { ($0.name, $0.megabytesPerSecond) }
+        var list = [("floor: read + memchr", floorMBps), ("parse ceiling: reader + tokenizer", ceilingMBps),
+                    ("best possible: ceiling + zstd \(Compression.zstd.defaultLevel)", lowerBoundMBps)]
+            + results.map { ($0.name, $0.megabytesPerSecond) }
         if let pythonMBps { list.append(("Python + orjson baseline", pythonMBps)) }
         return list
     }
@@ -133,7 +135,8 @@ struct BenchSummary {
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * (barHeight + 8)
             let length = (width - labelWidth - 80) * bar.1 / maximum
-            let color = bar.0.hasPrefix("floor") ? "#9e9e9e" : bar.0.hasPrefix("parse") ? "#b0b0b0" : bar.0.hasPrefix("Python") ? "#e07b39" : "#3b78c2"
+            let reference = bar.0.hasPrefix("floor") || bar.0.hasPrefix("parse") || bar.0.hasPrefix("best possible")
+            let color = reference ? "#a8a8a8" : bar.0.hasPrefix("Python") ? "#e07b39" : "#3b78c2"
             out.append(String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%@</text>", labelWidth - 8, y + 18, bar.0))
             out.append(String(format: "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%@\"/>", labelWidth, y, max(1, length), barHeight, color))
             out.append(String(format: "<text x=\"%.1f\" y=\"%.0f\">%.0f</text>", labelWidth + length + 6, y + 18, bar.1))

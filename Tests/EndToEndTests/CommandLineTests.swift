@@ -92,6 +92,7 @@ import ThresherTools
         #expect(markdown.contains("floor: read + memchr"))
         let svg = try String(contentsOfFile: out + "/bench.svg", encoding: .utf8)
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        #expect(svg.contains("best possible: ceiling + zstd 3"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/bench.json"))) as? [String: Any]
         let configurations = json?["configurations"] as? [[String: Any]]
         #expect(configurations?.count == 2)  // the main run and --no-redact
