@@ -14,7 +14,8 @@ enum CompressionFloor {
         /// CPU seconds libzstd took for them (the reads not counted).
         var seconds: Double
 
-        var megabytesPerSecond: Double { Double(bytes) / 1e6 / seconds }
+        /// 0 when there was nothing to compress (an archive without examples).
+        var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1e6 / seconds : 0 }
     }
 
     /// Compresses every `.jsonl` file under `shards` at `level`, in 4 MiB
@@ -24,7 +25,9 @@ enum CompressionFloor {
         var run = Run(bytes: 0, seconds: 0)
         var piece = [UInt8](repeating: 0, count: 4 << 20)
         for name in names {
-            guard let file = FileHandle(forReadingAtPath: shards + "/" + name) else { continue }
+            guard let file = FileHandle(forReadingAtPath: shards + "/" + name) else {
+                throw RunFailed(description: "\(shards)/\(name): cannot be opened")
+            }
             defer { try? file.close() }
             let compressor = try Compressor(.zstd, level: level, zstdWorkers: 0)
             while true {
